@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "civicgrid.directory"
+    label = "directory"
+    verbose_name = "组织与人员"
