@@ -28,7 +28,9 @@ DEBUG = DEVELOPMENT and _env_bool("DEBUG", True)
 
 DATA_DIR = Path(os.environ.get("CIVICGRID_DATA_DIR", PROJECT_DIR / "var")).resolve()
 # Real message data shipped beside the repository (../shared/data); optional at run time.
-SHARED_DATA_DIR = Path(os.environ.get("CIVICGRID_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")).resolve()
+SHARED_DATA_DIR = Path(
+    os.environ.get("CIVICGRID_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")
+).resolve()
 NODE_MODULES_DIR = Path(os.environ.get("CIVICGRID_NODE_MODULES", PROJECT_DIR / "node_modules")).resolve()
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -37,7 +39,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set outside development (CIVICGRID_ENV=development).")
     SECRET_KEY = "development-only-secret-key-never-use-in-production"
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -103,6 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.Account"
@@ -176,7 +183,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # One schedule for Celery beat (production) and for `civicgrid serve`'s in-process loop (development).
 CELERY_BEAT_SCHEDULE = {
-    "clear-expired-sessions": {"task": "civicgrid.directory.tasks.clear_expired_sessions", "schedule": 3600.0},
+    "clear-expired-sessions": {
+        "task": "civicgrid.directory.tasks.clear_expired_sessions",
+        "schedule": 3600.0,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -54,10 +54,20 @@ class Person(models.Model):
         Unit, verbose_name="工作单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
     )
     home_grid = models.ForeignKey(
-        "grid.Grid", verbose_name="居住网格", null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
+        "grid.Grid",
+        verbose_name="居住网格",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
     )
     household = models.ForeignKey(
-        "grid.Household", verbose_name="住户", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        "grid.Household",
+        verbose_name="住户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,10 +113,20 @@ class RoleAssignment(models.Model):
     account = models.ForeignKey(Account, verbose_name="账号", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("角色", max_length=32, choices=Role.choices)
     grid = models.ForeignKey(
-        "grid.Grid", verbose_name="网格范围", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "grid.Grid",
+        verbose_name="网格范围",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="单位范围", null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments"
+        Unit,
+        verbose_name="单位范围",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
     )
     granted_at = models.DateTimeField("授予时间", auto_now_add=True)
 
@@ -121,7 +141,9 @@ class RoleAssignment(models.Model):
                 | (~Q(role="administrator") & (Q(grid__isnull=False) | Q(unit__isnull=False))),
                 name="role_assignment_scoped",
             ),
-            models.UniqueConstraint(fields=["account", "role", "grid", "unit"], name="role_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["account", "role", "grid", "unit"], name="role_assignment_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Password complexity beyond Django's validators: several character classes, as government systems require."""
+"""Password complexity beyond Django's validators: several character classes, as government systems ask."""
 
 import string
 

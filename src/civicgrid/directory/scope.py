@@ -14,7 +14,9 @@ from django.db.models import Q
 
 from .models import Role, UnitKind
 
-AREA_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_SECRETARY, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER})
+AREA_ROLES = frozenset(
+    {Role.GRID_WORKER, Role.COMMUNITY_SECRETARY, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER}
+)
 UNIT_ROLES = frozenset({Role.DEPARTMENT_HANDLER})
 # Units that govern an area: their staff see that area as area roles do.
 GOVERNING_UNIT_KINDS = frozenset({UnitKind.STREET_OFFICE, UnitKind.COMMUNITY_COMMITTEE})

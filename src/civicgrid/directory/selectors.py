@@ -13,7 +13,9 @@ def units_for(actor) -> QuerySet[Unit]:
     scope = scope_of(actor)
     if scope.everything:
         return Unit.objects.all()
-    visible = scope.grid_q("grid__path") | scope.grid_q("managed_compounds__grid__path") | Q(pk__in=scope.unit_ids)
+    visible = (
+        scope.grid_q("grid__path") | scope.grid_q("managed_compounds__grid__path") | Q(pk__in=scope.unit_ids)
+    )
     if scope.grid_paths or scope.unit_ids:
         visible |= Q(kind=UnitKind.GOVERNMENT_DEPARTMENT)
     return Unit.objects.filter(visible).distinct()

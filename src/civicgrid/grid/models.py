@@ -65,7 +65,9 @@ class Compound(models.Model):
     """A residential compound (小区): the map unit residents name, managed by a property company."""
 
     name = models.CharField("名称", max_length=100)
-    grid = models.ForeignKey(Grid, verbose_name="所属网格", on_delete=models.PROTECT, related_name="compounds")
+    grid = models.ForeignKey(
+        Grid, verbose_name="所属网格", on_delete=models.PROTECT, related_name="compounds"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     property_company = models.ForeignKey(
         "directory.Unit",
@@ -82,10 +84,6 @@ class Compound(models.Model):
     households_count = models.PositiveIntegerField("户数", default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
-    def save(self, *args, **kwargs) -> None:
-        self.centroid_lat, self.centroid_lng = geometry_centroid(self.boundary)
-        super().save(*args, **kwargs)
-
     class Meta:
         verbose_name = "小区"
         verbose_name_plural = "小区"
@@ -94,9 +92,15 @@ class Compound(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.centroid_lat, self.centroid_lng = geometry_centroid(self.boundary)
+        super().save(*args, **kwargs)
+
 
 class Building(models.Model):
-    compound = models.ForeignKey(Compound, verbose_name="小区", on_delete=models.CASCADE, related_name="buildings")
+    compound = models.ForeignKey(
+        Compound, verbose_name="小区", on_delete=models.CASCADE, related_name="buildings"
+    )
     number = models.CharField("楼栋号", max_length=20)
     floors = models.PositiveSmallIntegerField("层数", default=6)
 
@@ -111,7 +115,9 @@ class Building(models.Model):
 
 
 class Household(models.Model):
-    building = models.ForeignKey(Building, verbose_name="楼栋", on_delete=models.CASCADE, related_name="households")
+    building = models.ForeignKey(
+        Building, verbose_name="楼栋", on_delete=models.CASCADE, related_name="households"
+    )
     unit_number = models.CharField("单元", max_length=10, blank=True)
     room = models.CharField("房号", max_length=20)
     residents_count = models.PositiveSmallIntegerField("人数", default=1)

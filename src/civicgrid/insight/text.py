@@ -18,9 +18,7 @@ _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
 
 # Function words that carry no topic; kept short on purpose: TF-IDF already down-weights common words.
 STOPWORDS = frozenset(
-    "的 了 是 在 我 我们 你 你们 他 他们 她 它 这 那 和 与 及 或 也 都 就 而 但 被 把 对 从 向 为 以 于 之 "
-    "着 过 又 还 很 请 您 好 啊 吗 呢 吧 呀 一个 这个 那个 这些 那些 有 没有 没 不 要 会 能 可以 让 给 "
-    "等 等等 如 如果 因为 所以 已经 现在 目前 自己 什么 怎么 如何 谢谢 领导 尊敬 你好 您好".split()
+    ["的", "了", "是", "在", "我", "我们", "你", "你们", "他", "他们", "她", "它", "这", "那", "和", "与", "及", "或", "也", "都", "就", "而", "但", "被", "把", "对", "从", "向", "为", "以", "于", "之", "着", "过", "又", "还", "很", "请", "您", "好", "啊", "吗", "呢", "吧", "呀", "一个", "这个", "那个", "这些", "那些", "有", "没有", "没", "不", "要", "会", "能", "可以", "让", "给", "等", "等等", "如", "如果", "因为", "所以", "已经", "现在", "目前", "自己", "什么", "怎么", "如何", "谢谢", "领导", "尊敬", "你好", "您好"]
 )
 
 
@@ -60,7 +58,9 @@ def pos_tag(text: str) -> list[tuple[str, str]]:
 def tokens(text: str) -> list[str]:
     """Content tokens of already normalised text: lower-cased, no punctuation, no stop words."""
     return [
-        word.lower() for word in segment(text) if word not in STOPWORDS and _WORDLIKE.search(word) and word != " "
+        word.lower()
+        for word in segment(text)
+        if word not in STOPWORDS and _WORDLIKE.search(word) and word != " "
     ]
 
 

@@ -30,8 +30,18 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("首页", "web:home", tuple(Role.values)),
-    NavItem("网格", "web:grid_list", (Role.GRID_WORKER, Role.COMMUNITY_SECRETARY, Role.DISPATCHER,
-                                    Role.SUPERVISOR, Role.LEADER, Role.DEPARTMENT_HANDLER)),
+    NavItem(
+        "网格",
+        "web:grid_list",
+        (
+            Role.GRID_WORKER,
+            Role.COMMUNITY_SECRETARY,
+            Role.DISPATCHER,
+            Role.SUPERVISOR,
+            Role.LEADER,
+            Role.DEPARTMENT_HANDLER,
+        ),
+    ),
     NavItem("小区", "web:compound_list", STAFF),
     NavItem("单位", "web:unit_list", STAFF),
     NavItem("人员", "web:person_list", STAFF),

@@ -36,7 +36,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("web:home")
 
     def form_valid(self, form):
-        directory_services.change_password(account=self.request.user, new_password=form.cleaned_data["new_password1"])
+        directory_services.change_password(
+            account=self.request.user, new_password=form.cleaned_data["new_password1"]
+        )
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, "密码已修改。")
         return redirect(self.success_url)
@@ -82,7 +84,9 @@ def grid_detail(request, pk: int):
     context = {
         "grid": grid,
         "children": grid_selectors.grid_children(grid),
-        "compounds": grid_selectors.compounds_for(request.user).filter(grid__path__startswith=grid.path)[:200],
+        "compounds": grid_selectors.compounds_for(request.user).filter(grid__path__startswith=grid.path)[
+            :200
+        ],
     }
     return render(request, "web/grid_detail.html", context)
 

@@ -6,61 +6,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0001_initial'),
-        ('grid', '0001_initial'),
+        ("directory", "0001_initial"),
+        ("grid", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='home_grid',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='residents', to='grid.grid', verbose_name='居住网格'),
+            model_name="person",
+            name="home_grid",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="residents",
+                to="grid.grid",
+                verbose_name="居住网格",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='household',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='grid.household', verbose_name='住户'),
+            model_name="person",
+            name="household",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="members",
+                to="grid.household",
+                verbose_name="住户",
+            ),
         ),
         migrations.AddField(
-            model_name='account',
-            name='person',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='account', to='directory.person', verbose_name='人员'),
+            model_name="account",
+            name="person",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="account",
+                to="directory.person",
+                verbose_name="人员",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL, verbose_name='账号'),
+            model_name="roleassignment",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="账号",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='grid',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='grid.grid', verbose_name='网格范围'),
+            model_name="roleassignment",
+            name="grid",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="grid.grid",
+                verbose_name="网格范围",
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='grid',
-            field=models.ForeignKey(blank=True, help_text='街道办、居委会对应其辖区；部门对应其管辖区域', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='grid.grid', verbose_name='所在/负责区域'),
+            model_name="unit",
+            name="grid",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="街道办、居委会对应其辖区；部门对应其管辖区域",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="units",
+                to="grid.grid",
+                verbose_name="所在/负责区域",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='directory.unit', verbose_name='单位范围'),
+            model_name="roleassignment",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="role_assignments",
+                to="directory.unit",
+                verbose_name="单位范围",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='staff', to='directory.unit', verbose_name='工作单位'),
+            model_name="person",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="staff",
+                to="directory.unit",
+                verbose_name="工作单位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('grid__isnull', True), ('role', 'administrator'), ('unit__isnull', True)), models.Q(models.Q(('role', 'administrator'), _negated=True), models.Q(('grid__isnull', False), ('unit__isnull', False), _connector='OR')), _connector='OR'), name='role_assignment_scoped'),
+            model_name="roleassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("grid__isnull", True), ("role", "administrator"), ("unit__isnull", True)),
+                    models.Q(
+                        models.Q(("role", "administrator"), _negated=True),
+                        models.Q(("grid__isnull", False), ("unit__isnull", False), _connector="OR"),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_assignment_scoped",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(fields=('account', 'role', 'grid', 'unit'), name='role_assignment_unique'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                fields=("account", "role", "grid", "unit"), name="role_assignment_unique"
+            ),
         ),
     ]
