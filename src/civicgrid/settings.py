@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "axes",
     "civicgrid.grid",
     "civicgrid.directory",
+    "civicgrid.ledger",
+    "civicgrid.appeals",
+    "civicgrid.insight",
+    "civicgrid.demo",
     "civicgrid.web",
 ]
 
