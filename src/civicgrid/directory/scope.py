@@ -31,9 +31,10 @@ class Scope:
     roles: frozenset[str]
 
     def grid_q(self, path_field: str = "path") -> Q:
-        """Rows whose grid path lies in one of the scope's subtrees (an always-false Q when there is none)."""
+        """Rows whose grid path lies in one of the scope's subtrees (an always-false Q when there is none).
+        For everything it is an always-true condition rather than Q(), which would vanish when OR-ed."""
         if self.everything:
-            return Q()
+            return Q(pk__isnull=False)
         q = Q(pk__in=[])
         for path in self.grid_paths:
             q |= Q(**{f"{path_field}__startswith": path})
