@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "civicgrid.ledger",
     "civicgrid.appeals",
     "civicgrid.insight",
+    "civicgrid.party",
     "civicgrid.demo",
     "civicgrid.web",
 ]
@@ -163,6 +164,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
+WHITENOISE_USE_FINDERS = DEBUG
 # Front-end packages come from npm (package.json) and are served from node_modules, never committed.
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
