@@ -1,6 +1,6 @@
 """GeoJSON files for the import tests, drawn on the small city of tests/conftest.py (cell units of 0.01°)."""
 
-from conftest import LAT0, LNG0, STEP, cell
+from smallcity import LAT0, LNG0, STEP, cell
 
 
 def feature(geometry: dict | None, **properties) -> dict:

@@ -1,8 +1,8 @@
 import json
 
 import pytest
-from conftest import LAT0, LNG0, STEP, cell
 from django.core.management import CommandError, call_command
+from smallcity import LAT0, LNG0, STEP, cell
 
 from civicgrid.directory.models import Unit, UnitKind
 from civicgrid.grid.locate import locate

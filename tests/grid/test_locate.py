@@ -2,12 +2,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import hypothesis
-from conftest import LAT0, LNG0, STEP, cell
 from django.core.cache import cache
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from shapely import Point
 from shapely.geometry import shape
+from smallcity import LAT0, LNG0, STEP, cell
 
 from civicgrid.grid import locate as locate_module
 from civicgrid.grid.locate import (

@@ -1,6 +1,6 @@
 import pytest
-from conftest import cell, make_account
 from django.core.exceptions import ValidationError
+from smallcity import cell, make_account
 
 from civicgrid.directory.models import Role
 from civicgrid.grid.selectors import compounds_for, grids_for

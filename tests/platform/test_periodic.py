@@ -1,6 +1,10 @@
+import pytest
 from celery import shared_task
 
 from civicgrid.periodic import PeriodicLoop
+
+# The loop closes stale database connections around each task, as a long-lived thread must.
+pytestmark = pytest.mark.django_db
 
 RUNS: list[str] = []
 

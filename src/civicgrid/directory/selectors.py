@@ -1,9 +1,10 @@
 """Reads of units, people and accounts, always through the actor's scope."""
 
-from django.db.models import Q, QuerySet
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
-from .models import Person, Unit, UnitKind
+from .models import Person, Role, RoleAssignment, Unit, UnitKind
 from .scope import scope_of
 
 
@@ -41,3 +42,40 @@ def people_for(actor) -> QuerySet[Person]:
 
 def person_for(actor, pk: int) -> Person:
     return get_object_or_404(people_for(actor), pk=pk)
+
+
+def role_assignments_of(account) -> QuerySet[RoleAssignment]:
+    return account.roles.select_related("grid", "unit").order_by("role", "pk")
+
+
+def grid_workers_of(grid, *, subtree: bool = False) -> QuerySet[Person]:
+    """People holding the grid worker role on this grid (or, with subtree, on any grid within it)."""
+    where = (
+        {"account__roles__grid__path__startswith": grid.path} if subtree else {"account__roles__grid": grid}
+    )
+    return Person.objects.filter(account__roles__role=Role.GRID_WORKER, **where).distinct()
+
+
+LOGIN_RECORD_FIELDS = ("attempt_time", "username", "ip_address", "user_agent")
+
+
+def login_records_for(actor) -> QuerySet:
+    """Successful and failed logins, newest first, as dicts with `succeeded`: the actor's own, or everyone's
+    for an administrator."""
+    successes = AccessLog.objects.values(*LOGIN_RECORD_FIELDS).annotate(
+        succeeded=Value(True, output_field=BooleanField())
+    )
+    failures = AccessFailureLog.objects.values(*LOGIN_RECORD_FIELDS).annotate(
+        succeeded=Value(False, output_field=BooleanField())
+    )
+    if not scope_of(actor).everything:
+        successes = successes.filter(username=actor.get_username())
+        failures = failures.filter(username=actor.get_username())
+    return successes.union(failures, all=True).order_by("-attempt_time")
+
+
+def login_attempts_for(actor) -> QuerySet[AccessAttempt]:
+    """Current failure counters (what a lock-out is decided on): administrators only."""
+    if not scope_of(actor).everything:
+        return AccessAttempt.objects.none()
+    return AccessAttempt.objects.order_by("-attempt_time")

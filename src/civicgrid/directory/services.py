@@ -4,6 +4,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
+from civicgrid.ledger.services import record
+
 from .models import Account, Person, Role, RoleAssignment
 
 
@@ -28,9 +30,37 @@ def change_password(*, account: Account, new_password: str) -> None:
     account.save(update_fields=["password", "must_change_password", "password_changed_at"])
 
 
-def assign_role(*, account: Account, role: Role | str, grid=None, unit=None) -> RoleAssignment:
-    assignment, _ = RoleAssignment.objects.get_or_create(account=account, role=role, grid=grid, unit=unit)
+def _assignment_snapshot(assignment: RoleAssignment) -> dict:
+    return {
+        "account_id": assignment.account_id,
+        "account": str(assignment.account),
+        "role": assignment.role,
+        "grid_id": assignment.grid_id,
+        "unit_id": assignment.unit_id,
+    }
+
+
+@transaction.atomic
+def assign_role(
+    *, account: Account, role: Role | str, grid=None, unit=None, actor: Account | None = None
+) -> RoleAssignment:
+    assignment, created = RoleAssignment.objects.get_or_create(
+        account=account, role=role, grid=grid, unit=unit
+    )
+    if created:
+        record("role.assign", target=assignment, actor=actor, payload=_assignment_snapshot(assignment))
     if role == Role.ADMINISTRATOR and not account.is_staff:
         account.is_staff = account.is_superuser = True
         account.save(update_fields=["is_staff", "is_superuser"])
     return assignment
+
+
+@transaction.atomic
+def revoke_role(*, assignment: RoleAssignment, actor: Account | None = None) -> None:
+    record("role.revoke", target=assignment, actor=actor, payload=_assignment_snapshot(assignment))
+    assignment.delete()
+    account = assignment.account
+    # The administrator role is what made the account staff and superuser (see assign_role).
+    if assignment.role == Role.ADMINISTRATOR and not account.roles.filter(role=Role.ADMINISTRATOR).exists():
+        account.is_staff = account.is_superuser = False
+        account.save(update_fields=["is_staff", "is_superuser"])

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from civicgrid.directory.models import Role
-from civicgrid.directory.scope import scope_of
+from civicgrid.directory.scope import Scope, scope_of
 
 STAFF = (
     Role.GRID_WORKER,
@@ -22,26 +22,26 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple[str, ...]
+    # Pages about an area are offered only to accounts whose scope includes one (a department handler's
+    # scope is his unit, so he would find the grid list empty).
+    needs_area: bool = False
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def is_current(self, path: str) -> bool:
+        return path == self.url if self.url == "/" else path.startswith(self.url)
+
+    def visible_in(self, scope: Scope) -> bool:
+        if not scope.has_role(*self.roles):
+            return False
+        return not self.needs_area or scope.everything or bool(scope.grid_paths)
+
 
 NAV_ITEMS = (
     NavItem("首页", "web:home", tuple(Role.values)),
-    NavItem(
-        "网格",
-        "web:grid_list",
-        (
-            Role.GRID_WORKER,
-            Role.COMMUNITY_SECRETARY,
-            Role.DISPATCHER,
-            Role.SUPERVISOR,
-            Role.LEADER,
-            Role.DEPARTMENT_HANDLER,
-        ),
-    ),
+    NavItem("网格", "web:grid_list", STAFF, needs_area=True),
     NavItem("小区", "web:compound_list", STAFF),
     NavItem("单位", "web:unit_list", STAFF),
     NavItem("人员", "web:person_list", STAFF),
@@ -53,4 +53,4 @@ def navigation_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     scope = scope_of(user)
-    return [item for item in NAV_ITEMS if scope.has_role(*item.roles)]
+    return [item for item in NAV_ITEMS if item.visible_in(scope)]

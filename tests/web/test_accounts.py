@@ -1,0 +1,139 @@
+"""Account rules of a government system: password complexity, first-login change, lock-out after repeated
+failures, a record of every login, and an idle session timeout."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+from smallcity import PASSWORD
+
+NEW_PASSWORD = "Grid@Work2027"
+
+
+def log_in(client, username, password=PASSWORD):
+    return client.post(reverse("web:login"), {"username": username, "password": password})
+
+
+def test_login_page_is_in_chinese_and_states_the_lockout_rule(client, db):
+    page = client.get(reverse("web:login")).content.decode()
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    assert "登录" in page
+    assert f"连续输错 {settings.AXES_FAILURE_LIMIT} 次密码，账号将锁定 {minutes} 分钟" in page
+
+
+def test_wrong_password_is_explained_in_chinese(client, city):
+    response = log_in(client, "gridworker", "wrong-password")
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.content.decode()
+
+
+def test_correct_password_logs_in_and_lands_on_home(client, city):
+    response = log_in(client, "gridworker")
+    assert response.status_code == 302
+    assert response.url == reverse("web:home")
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("Ab1#x", "至少 8 个字符"),
+        ("abcdefghijk", "至少 3 类"),
+        ("password", "常见密码"),
+        ("Gridworker1", "太相似"),
+    ],
+)
+def test_weak_passwords_are_refused_with_a_chinese_message(client, city, password, message):
+    client.force_login(city.accounts["grid_worker"])
+    response = client.post(
+        reverse("web:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_first_login_must_change_the_password_before_anything_else(client, city):
+    account = city.accounts["grid_worker"]
+    account.must_change_password = True
+    account.save()
+    log_in(client, "gridworker")
+    response = client.get(reverse("web:grid_list"))
+    assert response.status_code == 302
+    assert response.url == reverse("web:password_change")
+    assert "首次登录" in client.get(reverse("web:password_change")).content.decode()
+
+    response = client.post(
+        reverse("web:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert not account.must_change_password
+    assert account.check_password(NEW_PASSWORD)
+    assert client.get(reverse("web:grid_list")).status_code == 200
+
+
+def test_repeated_failures_lock_the_account_even_against_the_right_password(client, city):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(client, "secretary", "wrong-password").status_code == 200
+    locked = log_in(client, "secretary", "wrong-password")
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    assert locked.status_code == 429
+    assert f"登录失败次数过多，账号已锁定 {minutes} 分钟" in locked.content.decode()
+
+    refused = log_in(client, "secretary")
+    assert refused.status_code == 429
+    assert client.get(reverse("web:home")).status_code == 302
+
+
+@pytest.mark.parametrize(("password", "log"), [(PASSWORD, AccessLog), ("wrong-password", AccessFailureLog)])
+def test_every_login_leaves_a_record(client, city, password, log):
+    log_in(client, "leader", password)
+    assert log.objects.filter(username="leader").count() == 1
+
+
+def test_login_records_show_an_account_its_own_logins(client, city):
+    log_in(client, "citizen", "wrong-password")
+    log_in(client, "leader")
+    client.post(reverse("web:logout"))
+    log_in(client, "citizen")
+    records = client.get(reverse("web:login_records")).context["page"].object_list
+    assert [(r["username"], r["succeeded"]) for r in records] == [("citizen", True), ("citizen", False)]
+
+
+def test_administrators_see_every_login_and_the_failure_counters(client, city):
+    log_in(client, "citizen", "wrong-password")
+    log_in(client, "admin")
+    response = client.get(reverse("web:login_records"))
+    records = response.context["page"].object_list
+    assert {(r["username"], r["succeeded"]) for r in records} == {("citizen", False), ("admin", True)}
+    assert [a.username for a in response.context["attempts"]] == ["citizen"]
+
+
+def test_sessions_end_when_idle_and_when_the_browser_closes():
+    assert 0 < settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_each_request_renews_the_session(client, city):
+    client.force_login(city.accounts["leader"])
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(seconds=60))
+    assert client.get(reverse("web:home")).status_code == 200
+    renewed = Session.objects.get(pk=key).expire_date
+    assert renewed >= timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_an_idle_session_has_ended(client, city):
+    client.force_login(city.accounts["leader"])
+    Session.objects.filter(pk=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("web:login"))
