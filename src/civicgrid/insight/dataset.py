@@ -58,12 +58,11 @@ def labelled_texts() -> list[LabelledText]:
             if row["留言编号"] in seen_ids:
                 continue
             seen_ids.add(row["留言编号"])
-            examples.append(LabelledText(row["留言主题"], row["留言详情"], row[label_column], name, row["留言编号"]))
+            examples.append(
+                LabelledText(row["留言主题"], row["留言详情"], row[label_column], name, row["留言编号"])
+            )
     examples += [LabelledText(row["留言主题"], "", row["一级标签"], TITLES_FILE) for row in read(TITLES_FILE)]
-    examples += [LabelledText("", row["留言详情"], row["一级标签"], DETAILS_FILE) for row in read(DETAILS_FILE)]
+    examples += [
+        LabelledText("", row["留言详情"], row["一级标签"], DETAILS_FILE) for row in read(DETAILS_FILE)
+    ]
     return [example for example in examples if "|" not in example.category and example.category.strip()]
-
-
-def categories() -> list[str]:
-    """First-level categories of the 附件1 catalogue, in catalogue order."""
-    return list(dict.fromkeys(row["一级分类"] for row in read(TAXONOMY_FILE)))

@@ -27,7 +27,9 @@ class UnionFind:
 def shingle_matrix(texts: list[str], size: int = 3) -> sparse.csr_matrix:
     """Binary document x character-n-gram matrix (spaces removed), the sets behind Jaccard similarity."""
     compact = [text.replace(" ", "") for text in texts]
-    vectorizer = CountVectorizer(analyzer="char", ngram_range=(size, size), binary=True, lowercase=False, dtype=np.int32)
+    vectorizer = CountVectorizer(
+        analyzer="char", ngram_range=(size, size), binary=True, lowercase=False, dtype=np.int32
+    )
     return vectorizer.fit_transform(compact).tocsr()
 
 
@@ -50,8 +52,8 @@ def near_duplicate_pairs(texts: list[str], threshold: float, size: int = 3, bloc
 
 
 def near_duplicate_groups(fields: list[list[str]], thresholds: list[float]) -> np.ndarray:
-    """Group ids for records given as parallel text fields (e.g. titles and details): two records share a group
-    when any field is a near-duplicate (Jaccard >= that field's threshold), transitively."""
+    """Group ids for records given as parallel text fields (e.g. titles and details): two records share a
+    group when any field is a near-duplicate (Jaccard >= that field's threshold), transitively."""
     size = len(fields[0])
     groups = UnionFind(size)
     for texts, threshold in zip(fields, thresholds, strict=True):

@@ -95,14 +95,14 @@ def require_columns(rows: list[dict[str, str]], columns: Iterable[str], source: 
 
 
 def require_text(rows: list[dict[str, str]], columns: Sequence[str], source: str) -> None:
-    """Every row needs some text in at least one of the columns; names the first empty row (header = row 1)."""
+    """Every row needs text in at least one of the columns; names the first empty row (header = row 1)."""
     for number, row in enumerate(rows, start=2):
         if not any((row.get(column) or "").strip() for column in columns):
             raise InputError(f"{source} 第 {number} 行的 {'/'.join(columns)} 为空，无法分析。")
 
 
 def write_table(path: str | os.PathLike, rows: list[dict], fieldnames: Sequence[str]) -> None:
-    """Write .csv (UTF-8 with BOM so Excel shows Chinese) or .xlsx atomically: a temp file renamed at the end."""
+    """Write .csv (UTF-8 with BOM so Excel shows Chinese) or .xlsx via a temp file renamed at the end."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -1,0 +1,197 @@
+"""Places and groups of people named in an appeal: compounds, roads, schools, companies; owners, students...
+
+Names are found by their suffix (小区, 路, 学院, 公司...) and extended backwards over the words before it
+while jieba tags them as parts of a name (nouns, place names, numbers...), at most three words.
+Masked administrative codes (A市, A5区, K3县), which the data set uses instead of real district names,
+end a name; the commonest one is put in front of the reported location.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .text import normalize, pos_tag
+
+# Suffix -> kind; the longest suffix is tried first so that 有限公司 wins over 公司.
+_SUFFIXES = {
+    "compound": (
+        "小区",
+        "花园",
+        "家园",
+        "公寓",
+        "新村",
+        "花苑",
+        "华府",
+        "华庭",
+        "山庄",
+        "庭院",
+        "雅苑",
+        "大厦",
+        "广场",
+        "苑",
+        "城",
+        "府",
+    ),
+    "road": ("大道", "路", "街", "巷"),
+    "school": ("学院", "学校", "大学", "中学", "小学", "幼儿园", "职校", "技校"),
+    "company": ("有限公司", "公司", "集团", "医院", "工厂", "厂", "酒店", "市场", "车站"),
+}
+_SUFFIX_KIND = {suffix: kind for kind, suffixes in _SUFFIXES.items() for suffix in suffixes}
+_SUFFIX_LENGTHS = sorted({len(suffix) for suffix in _SUFFIX_KIND}, reverse=True)
+# Part-of-speech flags (jieba) that may form part of a proper name: nouns, place/organisation names,
+# abbreviations, numbers, letters, distinguishing words and unknown words.
+_NAME_FLAGS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "j", "eng", "m", "b", "x", "an", "l", "s"}
+_NAME_WORDS = {"之"}
+_PIECES = re.compile(r"[A-Z]\d*[市区县镇乡]|西地省|[，。！？；：、“”‘’（）()《》,.!?;:\s\"'\-]")
+_ADMIN = re.compile(r"(?:[A-Z]\d*市)?[A-Z]\d*[区县市]")
+_GROUP = re.compile(
+    r"学生|业主|居民|农民工|家长|教师|老师|老人|村民|职工|员工|司机|商户|患者|考生|租户|残疾人"
+)
+# Bare suffixes or generic words that are not a particular place.
+_GENERIC = {
+    "这个小区",
+    "我们小区",
+    "整个小区",
+    "老小区",
+    "新小区",
+    "道路",
+    "马路",
+    "公路",
+    "街道",
+    "大街",
+    "小巷",
+    "学校",
+    "大学",
+    "中学",
+    "小学",
+    "公司",
+    "有限公司",
+    "集团",
+    "医院",
+    "工厂",
+    "市场",
+    "城市",
+    "县城",
+    "省城",
+    "物业公司",
+    "居民小区",
+    "安置小区",
+    "老旧小区",
+    "开发公司",
+    "物业管理公司",
+    "商城",
+    "全城",
+    "进城",
+    "同城",
+    "满城",
+    "老城",
+    "新城",
+    "政府",
+    "本市",
+    "路段",
+    "街巷",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str  # compound, road, school, company
+
+
+def _suffix(word: str) -> tuple[str, str | None]:
+    """(suffix, kind) of a word that ends like a place name, else ("", None)."""
+    for length in _SUFFIX_LENGTHS:
+        kind = _SUFFIX_KIND.get(word[-length:])
+        if kind:
+            return word[-length:], kind
+    return "", None
+
+
+def _suffix_kind(word: str) -> str | None:
+    return _suffix(word)[1]
+
+
+def _specific(name: str) -> bool:
+    """A particular place, not a bare suffix or a generic word ("学校", "这个小区", "市政府").
+    Companies need a longer name: two characters before 公司 are usually a trade ("置业", "电力")."""
+    suffix, kind = _suffix(name)
+    core = name[: len(name) - len(suffix)]
+    minimum = 3 if kind == "company" else 2
+    return len(core) >= minimum and name not in _GENERIC and not name.endswith("政府")
+
+
+def canonical_names(names: set[str]) -> dict[str, str]:
+    """Map each place name to the shortest other name it contains ("万科魅力之城小区" -> "魅力之城"), so that
+    different spellings of one place match; names are bucketed by their first two characters for speed."""
+    by_start: dict[str, list[str]] = {}
+    for name in sorted(names, key=len):
+        by_start.setdefault(name[:2], []).append(name)
+    mapping = {}
+    for name in names:
+        contained = [
+            short
+            for i in range(len(name) - 1)
+            for short in by_start.get(name[i : i + 2], ())
+            if short in name
+        ]
+        mapping[name] = min(contained, key=lambda short: (len(short), short)) if contained else name
+    return mapping
+
+
+def places(text: str) -> list[Place]:
+    """Specific places named in the text, in order of appearance, without repeats."""
+    found: dict[str, Place] = {}
+    for piece in _PIECES.split(normalize(text)):
+        if len(piece) < 2:
+            continue
+        tagged = pos_tag(piece)
+        index = 0
+        while index < len(tagged):
+            kind = _suffix_kind(tagged[index][0])
+            if kind is None:
+                index += 1
+                continue
+            # Absorb a following suffix word too: 魅力之城 + 小区 is one name.
+            end = index + 1
+            while end < len(tagged) and _suffix_kind(tagged[end][0]) == kind and len(tagged[end][0]) <= 3:
+                end += 1
+            start = index
+            while start > 0 and (tagged[start - 1][1] in _NAME_FLAGS or tagged[start - 1][0] in _NAME_WORDS):
+                if _suffix_kind(tagged[start - 1][0]) not in (None, kind) or index - start >= 3:
+                    break
+                start -= 1
+            name = "".join(word for word, _ in tagged[start:end])
+            if _specific(name) and name not in found:
+                found[name] = Place(name, kind)
+            index = end
+    return list(found.values())
+
+
+def admin_prefix(texts: list[str]) -> str:
+    """The commonest masked city/district code in the texts, e.g. "A市A5区" or "A5区" ("" if none)."""
+    codes = Counter(code for text in texts for code in _ADMIN.findall(normalize(text)))
+    return codes.most_common(1)[0][0] if codes else ""
+
+
+def groups(text: str) -> list[str]:
+    return list(dict.fromkeys(_GROUP.findall(text)))
+
+
+def describe_location(texts: list[str]) -> str:
+    """地点/人群 for a set of appeals: the commonest specific place (compound, school or company before road),
+    with the district code in front and, for schools and companies, the commonest group of people after."""
+    counts: Counter[Place] = Counter(place for text in texts for place in places(text))
+    if not counts:
+        people = Counter(group for text in texts for group in groups(text))
+        return f"{admin_prefix(texts)}{people.most_common(1)[0][0]}" if people else admin_prefix(texts)
+    preference = {"compound": 0, "school": 0, "company": 0, "road": 1}
+    place, _ = max(
+        counts.items(), key=lambda item: (item[1] > 1, -preference[item[0].kind], item[1], len(item[0].name))
+    )
+    label = f"{admin_prefix(texts)}{place.name}"
+    if place.kind in {"school", "company"}:
+        people = Counter(group for text in texts for group in groups(text))
+        if people:
+            label += people.most_common(1)[0][0]
+    return label

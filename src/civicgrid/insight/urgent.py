@@ -1,0 +1,171 @@
+"""Urgent-case warnings (急难险重): danger to life or safety, vulnerable people, mass incidents.
+
+A rule lexicon, not a model: every flag must come with a reason a dispatcher can check in seconds. A danger
+term only counts where the sentence states it as happening here and now; hypothetical ("一旦发生火灾",
+"存在安全隐患", "以防…"), negated ("没有漏气"), dated to an earlier year, or reported from elsewhere
+("看到重庆发生火灾的报道") it does not, because appeals use those words all the time to argue for prevention
+or compensation rather than to report an emergency. Threats of self-harm count even when conditional.
+Precision and recall on hand-labelled real messages: docs/insight.md.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .text import normalize
+
+_SENTENCE = re.compile(r"[。！？；.!?;\n]")
+# Words shortly before the danger term (same sentence) that make it a possibility, an old story or someone
+# else's event rather than an emergency here and now.
+_HYPOTHETICAL = re.compile(
+    r"万一|一旦|一但|如果|如若|假如|若是|倘若|若|要是|如有|如(?=\d|发生|遇)|可能|容易|极易|易引发|易发生|就会|以免|以防|防止|预防|避免|"
+    r"隐患|担心|不要|必要时|不幸|"
+    r"恐怕|难免|将会|会不会|是否|不排除|难道|非得等|等到|害怕|提心吊胆|风险|演练|培训|宣传|检查|排查|安全知识|"
+    r"应急|曾|以前|当年|当时|多年前|早已|长达|赔偿|补偿|理赔|"
+    # reports of events elsewhere, cited to argue for prevention
+    r"报道|新闻|看到|联想到|又一个|全国|各地"
+)
+_NEGATION = re.compile(r"(没有|没|未|无|不|并未|不会|杜绝)$")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+# Words right after the danger term that turn it into a risk, a condition or an old story.
+_RISK_AFTER = re.compile(r"^.{0,8}?(隐患|风险|危险|的可能|后果不堪设想|时|多年)")
+
+
+@dataclass(frozen=True)
+class Danger:
+    code: str
+    label: str
+    pattern: re.Pattern
+    conditional_counts: bool = False  # True: a threat is already an emergency (self-harm)
+
+
+DANGERS = (
+    Danger(
+        "gas",
+        "燃气泄漏",
+        re.compile(r"(燃气|煤气|天然气|液化气)(管道)?(泄漏|泄露|外泄|漏气)|闻到.{0,4}(燃气|煤气)味|漏气"),
+    ),
+    Danger(
+        "fire",
+        "火灾",
+        re.compile(
+            r"着火(?!车)|起火|失火|发生火灾|突发大火|火情|烧起来|(发生|突发|引起|导致)了?爆炸|爆炸事故"
+        ),
+    ),
+    Danger(
+        "falling",
+        "高空坠物",
+        re.compile(
+            # Falling facade tiles count only next to people at risk: as one item in a list of building
+            # defects they are a quality complaint, not an emergency.
+            r"高空(坠物|抛物)|砸(伤|死)|砸中(人|车)|(外墙|墙皮|瓷砖|玻璃|广告牌|招牌|树枝|窗户).{0,4}(脱落|掉落|坠落|掉下)"
+            r"(?=.{0,20}(砸|伤|行人|路人|险些|差点|过往|危及))"
+        ),
+    ),
+    Danger(
+        "electric",
+        "触电",
+        re.compile(r"触电|电死|漏电|(电线|电缆|高压线).{0,6}(裸露|掉落|垂落|断落|拖地|破损)"),
+    ),
+    Danger(
+        "self_harm",
+        "自伤自杀",
+        re.compile(
+            r"(?<!慢性)(?<!引起)(?<!导致)(?<!不至于)自杀|轻生|跳楼(?!价)|跳河|喝农药|割腕|不想活|活不下去|以死相逼|寻死"
+        ),
+        conditional_counts=True,
+    ),
+    Danger(
+        "wage_arrears",
+        "拖欠多名工人工资",
+        re.compile(
+            r"(拖欠|欠|克扣|未发|没发|不发).{0,12}(农民工?|(\d{2,}|几十|数十|上百|数百|多)(名|位|个)?(工人|员工|职工|工友)|"
+            r"全体(员工|职工|工人)).{0,6}(工资|薪|血汗钱)|"
+            r"(农民工|工人们|员工们|职工们).{0,12}(工资|薪水|血汗钱).{0,8}(拖欠|被欠|未发|没发|讨不到|拿不到)"
+        ),
+    ),
+    Danger(
+        "vulnerable",
+        "独居老人或弱势群体处境危险",
+        re.compile(
+            r"(独居|孤寡|空巢|孤身|瘫痪|失能|高龄)(老人|老年人)?.{0,15}(无人照|没人管|无人管|生病|病重|摔|饿|断水|断电|"
+            r"冻|生活不能自理|无法自理|去世)|(老人|儿童|小孩|孩子|孕妇|残疾人|精神病人?).{0,6}(走失|失踪|被困|被打|受伤|"
+            r"无人照顾|流落街头)|留守儿童.{0,10}(无人|危险)"
+        ),
+    ),
+    Danger(
+        "mass_incident",
+        "群体性事件",
+        re.compile(
+            r"(?<!的)群体性事件|集体上访|围堵(政府|大门|办公|工地)|聚集.{0,6}(维权|讨薪|上访)|打砸|械斗|大规模聚集"
+        ),
+    ),
+    Danger(
+        "collapse",
+        "坍塌",
+        re.compile(
+            r"坍塌|(?<!道德)塌陷|(?<!早已)倒塌|垮塌|塌方|地陷|(房屋|楼房|楼栋|挡土墙).{0,6}倾斜|随时.{0,4}(倒|塌)"
+        ),
+    ),
+    Danger(
+        "flood",
+        "水淹内涝",
+        re.compile(
+            r"内涝|被淹|淹水|水淹(?!死)|决堤|溃坝|溃堤|山洪|泥石流|(积水|水).{0,6}(进屋|漫进|淹到|齐腰|没过(膝|腰|脚|小腿|车))"
+        ),
+    ),
+    Danger(
+        "violence",
+        "人身伤害威胁",
+        # Group violence or threats to kill: a single past assault is a police matter, not an emergency.
+        re.compile(
+            r"(纠集|伙同|雇佣|雇凶|带领|召集|叫了|指使).{0,20}(殴打|打伤|打人|砍伤|砍人)|聚众殴打|群殴|持刀|砍刀|"
+            r"打砸抢|家暴|家庭暴力|扬言.{0,6}(杀|砍|弄死)"
+        ),
+    ),
+    Danger(
+        "poisoning",
+        "中毒",
+        re.compile(r"(食物|一氧化碳|煤气|集体|学生|工人|村民|人员)中毒|中毒.{0,4}(住院|送医|身亡|死亡)"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class UrgentAssessment:
+    urgent: bool
+    categories: tuple[str, ...] = ()
+    reason: str = ""
+
+
+def _stated_as_happening(sentence: str, start: int, end: int, danger: Danger, year: int | None) -> bool:
+    before = sentence[max(0, start - 20) : start]
+    if _NEGATION.search(before[-4:]):
+        return False
+    if any(
+        year is None or int(mentioned) < year
+        for mentioned in _YEAR.findall(sentence[max(0, start - 30) : start])
+    ):
+        return False  # an event dated in an earlier year is history, whatever it was
+    if danger.conditional_counts:
+        return True
+    return not _HYPOTHETICAL.search(before) and not _RISK_AFTER.search(sentence[end:])
+
+
+def assess(title: str | None, detail: str | None = "", year: int | None = None) -> UrgentAssessment:
+    """Whether an appeal reports an emergency, which kinds, and the words that show it (in Chinese).
+
+    `year` is the year the appeal was made; events dated in earlier years (or, without it, any dated event)
+    are history rather than emergencies.
+    """
+    evidence: dict[str, str] = {}
+    for sentence in _SENTENCE.split(f"{normalize(title)}。{normalize(detail)}"):
+        for danger in DANGERS:
+            if danger.label in evidence:
+                continue
+            match = danger.pattern.search(sentence)
+            if match and _stated_as_happening(sentence, match.start(), match.end(), danger, year):
+                evidence[danger.label] = sentence[max(0, match.start() - 20) : match.end() + 20].strip()
+    if not evidence:
+        return UrgentAssessment(False)
+    reason = "；".join(f"{label}：“{words}”" for label, words in evidence.items())
+    return UrgentAssessment(True, tuple(evidence), f"疑似急难险重（{reason}）")

@@ -1,0 +1,61 @@
+from datetime import datetime
+
+from civicgrid.insight.hot_issues import (
+    DETAIL_COLUMNS,
+    SUMMARY_COLUMNS,
+    Message,
+    detail_rows,
+    heat_index,
+    hot_issues,
+    parse_time,
+    summary_rows,
+)
+from civicgrid.insight.tables import read_table
+
+FACTORS = {"reporters": 3, "appeals": 4, "likes": 2, "dislikes": 0, "recent_share": 0.0, "span_days": 10}
+
+
+def load(path) -> list[Message]:
+    return [
+        Message(
+            row["留言编号"],
+            row["留言用户"],
+            row["留言主题"],
+            row["留言详情"],
+            parse_time(row["留言时间"]),
+            int(row["点赞数"]),
+            int(row["反对数"]),
+        )
+        for row in read_table(path)
+    ]
+
+
+def test_the_two_real_issues_of_the_sample_are_whole_issues_in_the_top_five(teddy_dir):
+    issues = hot_issues(load(teddy_dir / "sample_附件3_30.csv"), top=5)
+    found = [{m.message_id for m in issue.messages} for issue in issues]
+    assert {str(n) for n in range(360100, 360110)} in found
+    assert {str(n) for n in range(360110, 360115)} in found
+    school = next(issue for issue in issues if "360110" in {m.message_id for m in issue.messages})
+    assert "经济学院" in school.location
+    assert school.time_range == "2017/06/08 至 2019/11/22"
+
+
+def test_tables_have_the_problem_statement_columns(teddy_dir):
+    issues = hot_issues(load(teddy_dir / "sample_附件3_30.csv"), top=2)
+    summary, details = summary_rows(issues), detail_rows(issues)
+    assert [list(row) for row in summary] == [list(SUMMARY_COLUMNS)] * 2
+    assert [row["热度排名"] for row in summary] == [1, 2]
+    assert list(details[0]) == list(DETAIL_COLUMNS)
+    assert len(details) == sum(len(issue.messages) for issue in issues)
+
+
+def test_heat_grows_with_reporters_likes_and_recency():
+    assert heat_index({**FACTORS, "reporters": 6}) > heat_index(FACTORS)
+    assert heat_index({**FACTORS, "likes": 50}) > heat_index(FACTORS)
+    assert heat_index({**FACTORS, "recent_share": 1.0}) > heat_index(FACTORS)
+    assert heat_index({**FACTORS, "span_days": 400}) < heat_index(FACTORS)
+
+
+def test_single_reporter_is_not_a_hot_issue():
+    posts = [Message(str(n), "U1", "小区停水", "小区停水三天", datetime(2019, 5, n + 1)) for n in range(3)]
+    assert hot_issues(posts) == []

@@ -1,0 +1,23 @@
+from civicgrid.insight.places import canonical_names, describe_location, places
+
+
+def test_compounds_schools_and_roads_are_found_without_the_district_code():
+    found = {
+        (p.name, p.kind) for p in places("投诉A5区魅力之城小区楼下餐馆太吵，另外A市经济学院的学生也有意见")
+    }
+    assert ("魅力之城小区", "compound") in found
+    assert ("经济学院", "school") in found
+
+
+def test_generic_words_are_not_places():
+    assert places("这个小区的物业公司和学校都不管") == []
+
+
+def test_spellings_of_one_place_share_a_canonical_name():
+    mapping = canonical_names({"万科魅力之城小区", "魅力之城小区", "魅力之城"})
+    assert set(mapping.values()) == {"魅力之城"}
+
+
+def test_location_puts_district_first_and_group_after_a_school():
+    texts = ["A市经济学院安排学生寒假进厂", "反映A市经济学院要求学生去外地实训"]
+    assert describe_location(texts) == "A市经济学院学生"
