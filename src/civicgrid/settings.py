@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "civicgrid.appeals",
     "civicgrid.insight",
     "civicgrid.party",
+    "drf_spectacular_sidecar",
+    "civicgrid.api",
+    "civicgrid.open311",
+    "civicgrid.dashboards",
     "civicgrid.demo",
     "civicgrid.web",
 ]
@@ -190,6 +194,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # One schedule for Celery beat (production) and for `civicgrid serve`'s in-process loop (development).
 CELERY_BEAT_SCHEDULE = {
+    "check-appeal-deadlines": {"task": "civicgrid.appeals.tasks.check_deadlines", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "civicgrid.directory.tasks.clear_expired_sessions",
         "schedule": 3600.0,
@@ -200,8 +205,28 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The open API's own limits; an API key's limit is its client's (civicgrid.api.throttling).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CIVICGRID_API_ANON_RATE", "60/min"),
+        "user": os.environ.get("CIVICGRID_API_USER_RATE", "600/min"),
+    },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "civicgrid API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "civicgrid API",
+    "VERSION": "1",
+    "DESCRIPTION": "网格化基层治理平台开放接口：诉求、分类、单位、网格、派单规则、考核得分与预警。",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package: the docs page works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Appeals and units both have a field "kind"; each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "AppealKindEnum": "civicgrid.appeals.models.Kind",
+        "UnitKindEnum": "civicgrid.directory.models.UnitKind",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,11 @@ admin.site.index_title = "后台数据管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("party/", include("civicgrid.party.urls")),
+    path("api/", include("civicgrid.api.urls")),
+    path("open311/", include("civicgrid.open311.urls")),
+    path("appeals/", include("civicgrid.appeals.urls")),
+    path("dashboards/", include("civicgrid.dashboards.urls")),
     path("", include("civicgrid.web.urls")),
 ]
 if settings.DEBUG:

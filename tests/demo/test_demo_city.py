@@ -93,8 +93,11 @@ def city_digest() -> str:
 
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker):
-    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hashing:
+    # Fast hashing, and few appeals: tests/appeals_import checks the appeals step; here it only must run.
+    quick = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], CIVICGRID_DEMO_APPEALS=40
+    )
+    with django_db_blocker.unblock(), quick:
         with transaction.atomic():
             generator().build()
             first_digest = city_digest()

@@ -6,11 +6,11 @@ import os
 import pytest
 from django.conf import settings
 from smallcity import PASSWORD, build_small_city
+from test_pages import NAVIGATION
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 PHONE = {"width": 390, "height": 844}
-AREA_NAV = ["首页", "网格", "小区", "单位", "人员", "登录记录"]
 
 
 def all_grids(city):
@@ -23,12 +23,12 @@ def community_subtree(city):
 
 # Account → (navigation it is offered, the grids its grid list holds).
 ROLES = {
-    "admin": ([*AREA_NAV, "后台管理"], all_grids),
-    "leader": (AREA_NAV, all_grids),
-    "secretary": (AREA_NAV, community_subtree),
-    "grid_worker": (AREA_NAV, lambda city: city.grids[:1]),
-    "handler": (["首页", "小区", "单位", "人员", "登录记录"], lambda city: []),
-    "citizen": (["首页", "登录记录"], lambda city: []),
+    "admin": ([*NAVIGATION["admin"], "后台管理"], all_grids),
+    "leader": (NAVIGATION["leader"], all_grids),
+    "secretary": (NAVIGATION["secretary"], community_subtree),
+    "grid_worker": (NAVIGATION["grid_worker"], lambda city: city.grids[:1]),
+    "handler": (NAVIGATION["handler"], lambda city: []),
+    "citizen": (NAVIGATION["citizen"], lambda city: []),
 }
 
 

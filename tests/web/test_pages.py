@@ -19,16 +19,16 @@ HOME_TITLES = {
     "citizen": "我的信息",
     "party_member": "我的信息",
 }
-AREA_NAV = ["首页", "网格", "小区", "单位", "人员", "登录记录"]
+AREA_PAGES = ["网格", "小区", "单位", "人员", "问政分析"]
 NAVIGATION = {
-    "admin": AREA_NAV,
-    "leader": AREA_NAV,
-    "secretary": AREA_NAV,
-    "grid_worker": AREA_NAV,
-    # A department's scope is its unit, not an area: no grid list to offer.
-    "handler": ["首页", "小区", "单位", "人员", "登录记录"],
+    "admin": ["首页", "派单台", "待办", "巡查上报", "督办", "诉求", *AREA_PAGES, "智慧党建", "登录记录"],
+    "leader": ["首页", "督办", "诉求", *AREA_PAGES, "智慧党建", "登录记录"],
+    "secretary": ["首页", "诉求", *AREA_PAGES, "智慧党建", "登录记录"],
+    "grid_worker": ["首页", "巡查上报", "诉求", *AREA_PAGES, "登录记录"],
+    # A department's scope is its unit, not an area: no grid list or area-wide appeal list to offer.
+    "handler": ["首页", "待办", "小区", "单位", "人员", "问政分析", "登录记录"],
     "citizen": ["首页", "登录记录"],
-    "party_member": ["首页", "登录记录"],
+    "party_member": ["首页", "智慧党建", "登录记录"],
 }
 
 

@@ -1,7 +1,8 @@
 """The demo city: a whole district on real division codes, generated from a seed (same seed, same city).
 
 The generator runs its steps in order, each drawing from its own random stream, so changing one step's
-counts leaves what the others produce unchanged; appeals will be the next step once the appeal model exists.
+counts leaves what the others produce unchanged; the last step lives a few thousand appeals through the
+appeals services (demo/appeals.py).
 
 1. The district's real streets and communities (grid.services.import_divisions).
 2. Their polygons: an outline round the district's real centre cut into one Lloyd-relaxed Voronoi cell per
@@ -45,6 +46,7 @@ from civicgrid.grid.models import Building, Compound, Grid, Household
 from civicgrid.grid.services import create_grid, import_divisions
 
 from .accounts import DEMO_ACCOUNTS
+from .appeals import AppealsStep
 from .models import DemoCity
 
 NAMES = json.loads((Path(__file__).parent / "data" / "names.json").read_text(encoding="utf-8"))
@@ -185,6 +187,7 @@ class DemoCityGenerator:
             self.create_units,
             self.create_compounds,
             self.create_people,
+            AppealsStep(self),
         ]
         self.shapes: dict[int, BaseGeometry] = {}  # grid pk → polygon on the plane (km)
         self.boundaries: dict[int, BaseGeometry] = {}  # grid pk → stored polygon (degrees)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from civicgrid.directory.models import Role
-from civicgrid.directory.scope import Scope, scope_of
+from civicgrid.directory.scope import AREA_ROLES, Scope, scope_of
 
 STAFF = (
     Role.GRID_WORKER,
@@ -41,10 +41,17 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("首页", "web:home", tuple(Role.values)),
+    NavItem("派单台", "appeals:workbench", (Role.DISPATCHER,)),
+    NavItem("待办", "appeals:inbox", (Role.DEPARTMENT_HANDLER,)),
+    NavItem("巡查上报", "appeals:patrol", (Role.GRID_WORKER,)),
+    NavItem("督办", "appeals:supervision", (Role.SUPERVISOR, Role.LEADER)),
+    NavItem("诉求", "appeals:list", tuple(AREA_ROLES), needs_area=True),
     NavItem("网格", "web:grid_list", STAFF, needs_area=True),
     NavItem("小区", "web:compound_list", STAFF),
     NavItem("单位", "web:unit_list", STAFF),
     NavItem("人员", "web:person_list", STAFF),
+    NavItem("问政分析", "dashboards:overview", STAFF),
+    NavItem("智慧党建", "party:home", (Role.PARTY_MEMBER, Role.COMMUNITY_SECRETARY, Role.LEADER)),
     NavItem("登录记录", "web:login_records", tuple(Role.values)),
 )
 

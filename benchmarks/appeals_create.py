@@ -1,0 +1,188 @@
+"""Appeals created per second through the service layer: `submit_appeal` (point location on the grid, contact,
+event, ledger) followed by `auto_dispatch` (dispatch rules, deadlines on the holiday calendar, assignment,
+event, ledger), each appeal as the two transactions an intake makes, by one process per core. On SQLite and
+on PostgreSQL, each in a throwaway database with the small test city. Target: ≥ 200 appeals/s on PostgreSQL
+on 2 cores.
+
+    .venv/bin/python benchmarks/appeals_create.py [--appeals 2000] [--workers 2] [--transactions 2]
+
+`--transactions 1` runs both calls in one transaction, as an intake request would: one durable commit instead
+of two, which is what a loaded disk charges most for (the baseline figure shows the commit cost).
+
+PostgreSQL is reached at $CIVICGRID_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432); it is
+skipped when it cannot be reached. Each database is measured in its own process (Django reads settings once).
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import nullcontext
+from pathlib import Path
+
+import psycopg
+from ledger_append import commit_ceiling
+
+POSTGRES = os.environ.get("CIVICGRID_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
+WARM_UP = 10  # appeals per worker before the clock starts
+
+
+def measure(count: int, workers: int, transactions: int) -> None:
+    """Runs in the child process, against the database in $DATABASE_URL: bootstraps the city, then forks
+    `workers` processes that create `count` appeals between them, started together."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicgrid.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from civicgrid.appeals.models import Appeal, Category, Status
+    from civicgrid.appeals.services import save_dispatch_rule
+    from civicgrid.ledger.selectors import verify_chain
+
+    sys.path.insert(0, str(TESTS_DIR))
+    from smallcity import build_small_city
+
+    call_command("migrate", verbosity=0)
+    # The city's accounts are set up, not measured: a cheap hasher keeps the bootstrap short.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    city = build_small_city()
+    admin = city.accounts["admin"]
+    for community in city.communities[:2]:
+        save_dispatch_rule(actor=admin, unit=city.units["street_office"], grid=community)
+    save_dispatch_rule(actor=admin, unit=city.units["department"], grid=city.district)
+    categories = list(Category.objects.filter(level=3))
+    property_matter = Category.objects.get(name="物业服务")
+    connections.close_all()  # each forked worker opens its own connection
+
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(workers + 1)
+    processes = [
+        context.Process(
+            target=work, args=(k, count // workers, categories, property_matter, transactions, start)
+        )
+        for k in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    start.wait()
+    started = time.perf_counter()
+    for process in processes:
+        process.join()
+        assert process.exitcode == 0, process.exitcode
+    elapsed = time.perf_counter() - started
+    made = workers * (count // workers)
+    # CPU the workers spent (warm-up included): on a loaded machine the one figure that waits for no one.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_ms = 1000 * (usage.ru_utime + usage.ru_stime) / (made + WARM_UP * workers)
+    measured = Appeal.objects.filter(external_id__startswith="BENCH-")
+    located = measured.filter(grid__isnull=False).count()
+    dispatched = measured.filter(status=Status.DISPATCHED).count()
+    assert verify_chain().ok
+    print(
+        f"appeals create · {connection.vendor:<10} · {made} appeals by {workers} process(es), "
+        f"{transactions} transaction(s) each (submit_appeal + auto_dispatch: located, dispatched, ledgered): "
+        f"{made / elapsed:,.0f} appeals/s, {1000 * elapsed * workers / made:.1f} ms each per process, "
+        f"{cpu_ms:.1f} ms Python CPU each; "
+        f"{located} located, {dispatched} dispatched; baseline {commit_ceiling(200):,.0f} one-row write "
+        f"transactions/s; load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def work(worker: int, count: int, categories: list, property_matter, transactions: int, start) -> None:
+    from django.db import transaction
+
+    from civicgrid.appeals.services import auto_dispatch, submit_appeal
+
+    sys.path.insert(0, str(TESTS_DIR))
+    from smallcity import LAT0, LNG0, STEP
+
+    rng = random.Random(worker)
+
+    def one(external_id: str, n: int) -> None:
+        # One transaction: as an intake request that registers and dispatches at once (the services nest).
+        with transaction.atomic() if transactions == 1 else nullcontext():
+            intake(external_id, n)
+
+    def intake(external_id: str, n: int) -> None:
+        appeal = submit_appeal(
+            channel="hotline",
+            kind="complaint",
+            title=f"诉求 {external_id}",
+            text="小区门口道路破损，雨天积水严重，请尽快修复。",
+            category=property_matter if n % 10 == 0 else rng.choice(categories),
+            lat=LAT0 + rng.uniform(0.1, 3.9) * STEP,
+            lng=LNG0 + rng.uniform(0.1, 7.9) * STEP,
+            contact_name="市民",
+            contact_phone=f"139{n:08d}",
+            external_id=external_id,
+        )
+        auto_dispatch(appeal)
+
+    try:
+        for n in range(WARM_UP):  # the locate index, the calendar cache, the connection
+            one(f"WARM-{worker}-{n}", n)
+    except BaseException:
+        start.abort()  # the others must not wait for a worker that is gone
+        raise
+    start.wait()
+    for n in range(count):
+        one(f"BENCH-{worker}-{n}", n)
+
+
+def run_child(database_url: str, args: argparse.Namespace) -> None:
+    # DEBUG off: the debug cursor would log and format every statement, which no deployment pays for.
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
+    command = [sys.executable, __file__, "--child", f"--appeals={args.appeals}", f"--workers={args.workers}"]
+    command.append(f"--transactions={args.transactions}")
+    subprocess.run(command, env=env, check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--appeals", type=int, default=2000)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes creating appeals at once (one per core)"
+    )
+    parser.add_argument(
+        "--transactions",
+        type=int,
+        choices=[1, 2],
+        default=2,
+        help="per appeal: 2 as the services commit alone",
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        measure(args.appeals, args.workers, args.transactions)
+        return
+
+    with tempfile.TemporaryDirectory() as directory:
+        run_child(f"sqlite:///{Path(directory) / 'appeals.sqlite3'}", args)
+
+    name = f"civicgrid_bench_appeals_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
+    except psycopg.OperationalError as error:
+        print(f"appeals create · postgresql · skipped: {error}".strip())
+        return
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            run_child(f"{POSTGRES}/{name}", args)
+        finally:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""What an uploaded attachment must be: an allowed type, whose first bytes agree with it, within the size
+limit.
+
+The browser's declared content type is not trusted alone: a file's signature must match it, so a script
+renamed .jpg never reaches the media directory.
+"""
+
+from django.core.files.uploadedfile import UploadedFile
+
+from .conf import appeals_setting
+from .errors import AppealError
+
+# (offset, magic bytes) per content type, and the extension the stored file gets.
+SIGNATURES = {
+    "image/jpeg": ((0, b"\xff\xd8\xff"),),
+    "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),
+    "image/webp": ((0, b"RIFF"), (8, b"WEBP")),
+    "application/pdf": ((0, b"%PDF-"),),
+    "video/mp4": ((4, b"ftyp"),),
+}
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "video/mp4": ".mp4",
+}
+
+
+def check_attachment(upload: UploadedFile) -> str:
+    """The attachment's content type, or AppealError saying why it is refused."""
+    limit = appeals_setting("ATTACHMENT_MAX_BYTES")
+    if upload.size > limit:
+        raise AppealError("attachment_too_large", f"附件“{upload.name}”超过 {limit // (1024 * 1024)} MB。")
+    content_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if content_type not in appeals_setting("ATTACHMENT_CONTENT_TYPES") or content_type not in SIGNATURES:
+        raise AppealError(
+            "attachment_type", f"附件“{upload.name}”的类型不支持，请上传照片、PDF 或 MP4 视频。"
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not all(head[offset : offset + len(magic)] == magic for offset, magic in SIGNATURES[content_type]):
+        raise AppealError("attachment_mismatch", f"附件“{upload.name}”的内容与其类型不符。")
+    return content_type

@@ -1,0 +1,400 @@
+"""The appeal screens through Django's test client: each renders for its role, actions change state through
+the services, a scope miss is a 404 and a refused action a message, never a 500."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from civicgrid.appeals import services
+from civicgrid.appeals.models import Appeal, Channel, Status
+
+from .conftest import add_department, ensure_categories, photo_png
+
+
+def act(client, appeal, action, **data):
+    return client.post(reverse("appeals:act", args=[appeal.pk, action]), data, follow=True)
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+# --- each screen for its role -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("account", "url_name", "heading"),
+    [
+        ("dispatcher", "appeals:workbench", "派单台"),
+        ("dispatcher", "appeals:intake", "登记热线诉求"),
+        ("handler", "appeals:inbox", "待办"),
+        ("grid_worker", "appeals:patrol", "巡查上报"),
+        ("supervisor", "appeals:supervision", "督办"),
+        ("leader", "appeals:supervision", "督办"),
+        ("secretary", "appeals:list", "诉求"),
+    ],
+)
+def test_each_screen_renders_for_its_role(client_for, stages, account, url_name, heading):
+    stages.resolved()
+    response = client_for(account).get(reverse(url_name))
+    assert response.status_code == 200
+    assert f"<h1>{heading}" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("account", "url_name"),
+    [("handler", "appeals:workbench"), ("citizen", "appeals:inbox"), ("dispatcher", "appeals:patrol")],
+)
+def test_a_role_page_refuses_other_roles(client_for, city, account, url_name):
+    assert client_for(account).get(reverse(url_name)).status_code == 403
+
+
+def test_staff_pages_ask_for_a_login(client, city):
+    response = client.get(reverse("appeals:workbench"))
+    assert response.status_code == 302 and response.url.startswith(reverse("web:login"))
+
+
+def test_the_navigation_offers_each_role_its_screen(client_for, city):
+    expected = {
+        "dispatcher": "派单台",
+        "handler": "待办",
+        "grid_worker": "巡查上报",
+        "supervisor": "督办",
+    }
+    for account, label in expected.items():
+        assert f">{label}</a>" in client_for(account).get(reverse("web:home")).content.decode()
+
+
+# --- the workbench and the dispatch -------------------------------------------------------------------------
+
+
+def test_intake_registers_a_hotline_appeal_and_it_waits_in_the_queue(client_for, city):
+    category = ensure_categories()
+    client = client_for("dispatcher")
+    response = client.post(
+        reverse("appeals:intake"),
+        {
+            "channel": Channel.HOTLINE,
+            "external_id": "12345-0001",
+            "kind": "complaint",
+            "urgency": "urgent",
+            "category_1": category.parent.parent.pk,
+            "category_2": category.parent.pk,
+            "category_3": category.pk,
+            "title": "井盖缺失",
+            "text": "人行道井盖缺失，有安全隐患。",
+            "lat": city.grids[0].centroid_lat,
+            "lng": city.grids[0].centroid_lng,
+            "contact_name": "李四",
+            "contact_phone": "13700001111",
+        },
+        follow=True,
+    )
+    appeal = Appeal.objects.get(external_id="12345-0001")
+    assert (appeal.category, appeal.grid, appeal.status) == (category, city.grids[0], Status.RECEIVED)
+    assert appeal.contact.phone == "13700001111"
+    assert any(appeal.tracking_code in m for m in messages_of(response))
+    page = client.get(reverse("appeals:workbench")).content.decode()
+    assert "井盖缺失" in page and "紧急" in page
+
+
+def test_a_category_that_does_not_belong_to_its_parent_is_refused(client_for, city):
+    category = ensure_categories()
+    other = ensure_categories().parent.parent.children.create(name="其他分支")
+    response = client_for("dispatcher").post(
+        reverse("appeals:intake"),
+        {
+            "channel": "hotline",
+            "kind": "complaint",
+            "urgency": "normal",
+            "title": "t",
+            "text": "x",
+            "category_1": category.parent.parent.pk,
+            "category_2": other.pk,
+            "category_3": category.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not Appeal.objects.exists()
+
+
+def test_the_category_cascade_offers_the_children_of_the_choice_above(client, db):
+    category = ensure_categories()
+    response = client.get(reverse("appeals:categories"), {"category_1": category.parent.parent.pk})
+    page = response.content.decode()
+    assert category.parent.name in page and 'name="category_3"' in page
+
+
+def test_dispatch_through_the_detail_page_shows_the_rule_suggestion(client_for, stages, city):
+    services.save_dispatch_rule(
+        actor=city.accounts["admin"], unit=city.units["department"], grid=city.grids[0]
+    )
+    appeal = stages.received()
+    client = client_for("dispatcher")
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "派单建议" in page and "区城市管理局" in page and "按派单规则" in page
+    act(
+        client,
+        appeal,
+        "dispatch",
+        unit=city.units["department"].pk,
+        assisting_units=[city.units["property"].pk],
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == Status.DISPATCHED and appeal.main_unit == city.units["department"]
+    assert appeal.assignments.filter(unit=city.units["property"], role="assisting").exists()
+
+
+def test_a_returned_appeal_shows_its_reason_in_the_queue(client_for, stages):
+    appeal = stages.dispatched()
+    act(client_for("handler"), appeal, "return", reason="不属于本单位职责，应由物业处理")
+    assert Appeal.objects.get(pk=appeal.pk).status == Status.RETURNED
+    page = client_for("dispatcher").get(reverse("appeals:workbench")).content.decode()
+    assert "不属于本单位职责，应由物业处理" in page
+
+
+def test_merge_into_an_appeal_by_its_tracking_code(client_for, stages):
+    original, duplicate = stages.received(), stages.received(title="路灯坏了")
+    act(client_for("dispatcher"), duplicate, "merge", into=original.tracking_code.lower())
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.MERGED and duplicate.merged_into == original
+
+
+def test_callback_and_close_from_the_workbench(client_for, stages):
+    appeal = stages.resolved()
+    client = client_for("dispatcher")
+    workbench = reverse("appeals:workbench")
+    assert "待回访" in client.get(workbench).content.decode()
+    response = act(
+        client, appeal, "callback", resolution="resolved", satisfaction="satisfied", next=workbench
+    )
+    assert response.redirect_chain[-1][0] == workbench
+    assert "回访已记录。" in messages_of(response)
+    act(client, appeal, "close", next=workbench)
+    assert Appeal.objects.get(pk=appeal.pk).status == Status.CLOSED
+
+
+# --- the handler --------------------------------------------------------------------------------------------
+
+
+def test_the_handler_signs_contacts_asks_for_time_and_resolves_with_evidence(client_for, stages, city):
+    appeal = stages.dispatched()
+    client = client_for("handler")
+    inbox = client.get(reverse("appeals:inbox")).content.decode()
+    assert "待签收" in inbox and appeal.title in inbox
+    act(client, appeal, "sign")
+    act(client, appeal, "first_contact", note="已电话联系市民")
+    act(client, appeal, "request_extension", working_days=3, reason="需采购配件")
+    act(
+        client_for("supervisor"),
+        appeal,
+        "decide_extension",
+        extension=appeal.extensions.get().pk,
+        approve="yes",
+    )
+    photo = SimpleUploadedFile("after.png", photo_png(), content_type="image/png")
+    act(client, appeal, "resolve", reply="已更换灯泡。", evidence=photo)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.RESOLVED and appeal.reply == "已更换灯泡。"
+    assert appeal.extensions.get().decision == "approved"
+    evidence = appeal.attachments.get()
+    response = client.get(reverse("appeals:attachment", args=[appeal.pk, evidence.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+def test_the_handler_sees_the_citizen_contact_and_others_see_it_masked(client_for, stages):
+    appeal = stages.dispatched()
+    url = reverse("appeals:detail", args=[appeal.pk])
+    assert "13912345678" in client_for("handler").get(url).content.decode()
+    masked = client_for("supervisor").get(url).content.decode()
+    assert "139****5678" in masked and "13912345678" not in masked
+
+
+# --- errors -------------------------------------------------------------------------------------------------
+
+
+def test_an_appeal_outside_the_scope_is_not_found(client_for, stages, city):
+    appeal = stages.received(lat=city.grids[5].centroid_lat, lng=city.grids[5].centroid_lng)
+    client = client_for("secretary")
+    assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 404
+    assert (
+        client.post(reverse("appeals:act", args=[appeal.pk, "supervise"]), {"reason": "x"}).status_code == 404
+    )
+
+
+def test_another_units_handler_finds_neither_the_appeal_nor_its_files(client_for, stages):
+    appeal = stages.resolved()
+    client = client_for("property_handler")
+    assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 404
+    assert client.get(reverse("appeals:attachment", args=[appeal.pk, 1])).status_code == 404
+    assert client.post(reverse("appeals:act", args=[appeal.pk, "callback"])).status_code == 404
+
+
+def test_an_unknown_action_is_not_found(client_for, stages):
+    appeal = stages.received()
+    response = client_for("dispatcher").post(reverse("appeals:act", args=[appeal.pk, "delete"]))
+    assert response.status_code == 404
+
+
+def test_an_illegal_action_is_a_message_and_changes_nothing(client_for, stages):
+    appeal = stages.received()
+    response = act(client_for("dispatcher"), appeal, "close")
+    assert response.status_code == 200
+    assert messages_of(response) == ["诉求当前状态为“已受理”，不能归档。"]
+    assert Appeal.objects.get(pk=appeal.pk).status == Status.RECEIVED
+
+
+def test_a_role_that_may_not_act_gets_the_reason(client_for, stages):
+    appeal = stages.dispatched()
+    response = act(client_for("dispatcher"), appeal, "sign")
+    assert messages_of(response) == ["您的角色不能签收。"]
+
+
+def test_a_missing_reason_is_named_in_the_message(client_for, stages):
+    appeal = stages.dispatched()
+    response = act(client_for("handler"), appeal, "return", reason="")
+    assert messages_of(response) == ["理由：该字段是必填项。"]
+    assert Appeal.objects.get(pk=appeal.pk).status == Status.DISPATCHED
+
+
+def test_a_refused_attachment_keeps_the_form_and_says_why(client_for, city):
+    response = client_for("grid_worker").post(
+        reverse("appeals:patrol"),
+        {
+            "kind": "report",
+            "urgency": "normal",
+            "title": "占道经营",
+            "text": "路口占道经营。",
+            "photo": SimpleUploadedFile("x.jpg", b"#!/bin/sh\n", content_type="image/jpeg"),
+        },
+    )
+    assert response.status_code == 200
+    assert "内容与其类型不符" in response.content.decode()
+    assert not Appeal.objects.exists()
+
+
+# --- the grid worker ----------------------------------------------------------------------------------------
+
+
+def test_a_patrol_report_is_located_on_the_grid(client_for, city):
+    grid = city.grids[0]
+    client = client_for("grid_worker")
+    response = client.post(
+        reverse("appeals:patrol"),
+        {
+            "kind": "report",
+            "urgency": "normal",
+            "title": "垃圾堆放",
+            "text": "楼道堆放杂物。",
+            "lat": grid.centroid_lat,
+            "lng": grid.centroid_lng,
+            "photo": SimpleUploadedFile("scene.png", photo_png(), content_type="image/png"),
+        },
+        follow=True,
+    )
+    appeal = Appeal.objects.get()
+    assert (appeal.channel, appeal.grid, appeal.compound) == (Channel.PATROL, grid, city.compounds[0])
+    assert f"位置：{grid.name} · {city.compounds[0].name}" in messages_of(response)[0]
+    assert "垃圾堆放" in response.content.decode()  # my reports
+    preview = client.get(reverse("appeals:locate"), {"lat": grid.centroid_lat, "lng": grid.centroid_lng})
+    assert grid.name in preview.content.decode()
+
+
+# --- 吹哨报到 and 督办 --------------------------------------------------------------------------------------
+
+
+def test_whistle_arrival_and_rating(client_for, stages, city):
+    water, water_handler = add_department(city, "区水务局", "water")
+    appeal = stages.in_progress()
+    act(client_for("secretary"), appeal, "blow_whistle", units=[water.pk], reason="积水严重，请到场")
+    summons = appeal.whistles.get().summonses.get()
+    client = client_for("handler")
+    client.force_login(water_handler)
+    inbox = client.get(reverse("appeals:inbox")).content.decode()
+    assert appeal.title in inbox and "未报到" in inbox
+    act(client, appeal, "report_arrival", summons=summons.pk, action_taken="已抽排积水")
+    act(client_for("secretary"), appeal, "rate_whistle", summons=summons.pk, rating=5)
+    summons.refresh_from_db()
+    assert summons.arrived_at is not None and summons.rating == 5
+    board = client_for("supervisor").get(reverse("appeals:supervision")).content.decode()
+    assert "已抽排积水" in board
+
+
+def test_supervise_by_tracking_code(client_for, stages):
+    appeal = stages.signed()
+    client = client_for("supervisor")
+    response = client.post(
+        reverse("appeals:supervision"),
+        {"appeal": appeal.tracking_code, "reason": "群众反映强烈"},
+        follow=True,
+    )
+    assert appeal.supervisions.get().reason == "群众反映强烈"
+    assert "群众反映强烈" in response.content.decode()
+    again = client.post(reverse("appeals:supervision"), {"appeal": appeal.tracking_code, "reason": "再次"})
+    assert "该诉求已在督办中。" in again.content.decode()
+
+
+# --- the list -----------------------------------------------------------------------------------------------
+
+
+def test_the_list_filters_by_category_period_and_keyword(client_for, stages):
+    category = ensure_categories()
+    stages.received(title="井盖缺失", category=category)
+    stages.received(title="噪音扰民")
+    client = client_for("dispatcher")
+    today = stages.received(title="今天的诉求").received_at.date().isoformat()
+
+    def titles(**query):
+        page = client.get(reverse("appeals:list"), query)
+        return sorted(appeal.title for appeal in page.context["page"].object_list)
+
+    assert titles(category_1=category.parent.parent.pk) == ["井盖缺失"]
+    assert titles(q="噪音") == ["噪音扰民"]
+    assert titles(received_from=today, received_to=today) == ["井盖缺失", "今天的诉求", "噪音扰民"]
+    assert titles(received_to="2000-01-01") == []
+
+
+def test_the_list_filters_by_status_and_paginates(client_for, stages):
+    stages.received(title="已受理的诉求")
+    stages.dispatched(title="已派单的诉求")
+    client = client_for("leader")
+    page = client.get(reverse("appeals:list"), {"status": "dispatched"}).content.decode()
+    assert "已派单的诉求" in page and "已受理的诉求" not in page
+    partial = client.get(reverse("appeals:list"), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial and "共 2 条" in partial
+
+
+# --- the public portal --------------------------------------------------------------------------------------
+
+
+def test_a_citizen_submits_tracks_and_rates_without_an_account(client, stages, city):
+    response = client.post(
+        reverse("appeals:portal"),
+        {
+            "kind": "complaint",
+            "title": "噪音扰民",
+            "text": "夜间施工噪音。",
+            "contact_name": "赵六",
+            "contact_phone": "13600002222",
+        },
+        follow=True,
+    )
+    appeal = Appeal.objects.get(title="噪音扰民")
+    assert appeal.channel == Channel.WEB and appeal.created_by is None
+    page = response.content.decode()
+    assert appeal.tracking_code in page and "13600002222" not in page and "赵六" not in page
+    for step in ("dispatch_appeal", "sign_appeal", "record_first_contact", "resolve_appeal"):
+        actor = stages.dispatcher if step == "dispatch_appeal" else stages.handler
+        extra = {"unit": city.units["department"]} if step == "dispatch_appeal" else {}
+        extra |= {"reply": "已协调停工。"} if step == "resolve_appeal" else {}
+        getattr(services, step)(appeal, actor=actor, **extra)
+    page = client.get(reverse("appeals:track")).content.decode()
+    assert "已协调停工。" in page and "评价办理结果" in page and "部门承办人" not in page
+    client.post(reverse("appeals:rate"), {"resolution": "resolved", "satisfaction": "satisfied"})
+    callback = appeal.callbacks.get()
+    assert (callback.via, callback.satisfaction) == ("online", "satisfied")
+
+
+def test_tracking_an_unknown_code_says_so(client, db):
+    response = client.post(reverse("appeals:track"), {"code": "ZZZZZZZZZZ"})
+    assert "查询码不存在" in response.content.decode()
