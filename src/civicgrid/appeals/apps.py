@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AppealsConfig(AppConfig):
     name = "civicgrid.appeals"
     label = "appeals"
     verbose_name = "接诉即办"
+
+    def ready(self) -> None:
+        post_migrate.connect(_restore_catalogue, sender=self)
+
+
+def _restore_catalogue(sender, **kwargs) -> None:
+    from .catalogue import load_default_catalogue
+    from .models import Category
+
+    load_default_catalogue(Category)
