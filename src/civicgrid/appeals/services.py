@@ -826,8 +826,9 @@ def refresh_due_states(*, now: dt.datetime | None = None) -> DeadlineSweep:
             )
             if new == appeal.due_state:
                 continue
-            Appeal.objects.filter(pk=pk).update(due_state=new)
+            # save(), not update(): the dashboards' rollups follow appeal writes through model signals.
             appeal.due_state = new
+            appeal.save(update_fields=["due_state", "updated_at"])
             if new == DueState.NEAR_DUE:
                 near += 1
                 _notify_due(appeal, "即将超期")
