@@ -6,4 +6,5 @@ scripts/setup.sh
 export CIVICGRID_ENV=${CIVICGRID_ENV:-development}
 .venv/bin/civicgrid migrate --no-input -v 0
 .venv/bin/civicgrid demo-city
+.venv/bin/civicgrid seed-party-demo
 exec .venv/bin/civicgrid serve "${CIVICGRID_ADDR:-127.0.0.1:8000}"

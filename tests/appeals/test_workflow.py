@@ -99,6 +99,7 @@ def test_administrator_reaches_everything_but_not_the_system_only_reopen():
         "return",
         "sign",
         "supervise",
+        "party_task",
         "merge",
         "rate_whistle",
     ]

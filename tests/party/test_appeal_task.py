@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from civicgrid.appeals.models import Kind, Notification
+from civicgrid.appeals.selectors import appeal_timeline
 from civicgrid.appeals.services import submit_appeal
 from civicgrid.ledger.models import LedgerEntry
 from civicgrid.party import selectors, services
@@ -76,6 +77,12 @@ def test_appeal_becomes_a_task_completed_by_a_reported_member(party, appeal, cli
     client.force_login(secretary)
     page = client.get(url).content.decode()
     assert "陈静" in page and "已联系物业更换水管" in page
+
+    # The appeal's own timeline shows the hand-over and who helped, each with its ledger entry.
+    party_events = [e for e in appeal_timeline(appeal) if e.action in {"party_task", "party_help"}]
+    assert [(e.action, e.actor) for e in party_events] == [("party_task", secretary), ("party_help", None)]
+    assert "陈静" in party_events[1].note and party_events[1].data["hours"] == "1.5"
+    assert LedgerEntry.objects.filter(action__in=["appeal.party_task", "appeal.party_help"]).count() == 2
 
 
 def test_only_members_reported_to_the_community_may_claim(party, appeal):

@@ -21,14 +21,25 @@ HOME_TITLES = {
 }
 AREA_PAGES = ["网格", "小区", "单位", "人员", "问政分析"]
 NAVIGATION = {
-    "admin": ["首页", "派单台", "待办", "巡查上报", "督办", "诉求", *AREA_PAGES, "智慧党建", "登录记录"],
+    "admin": [
+        "首页",
+        "派单台",
+        "待办",
+        "巡查上报",
+        "督办",
+        "诉求",
+        *AREA_PAGES,
+        "智慧党建",
+        "书记信箱",
+        "登录记录",
+    ],
     "leader": ["首页", "督办", "诉求", *AREA_PAGES, "智慧党建", "登录记录"],
     "secretary": ["首页", "诉求", *AREA_PAGES, "智慧党建", "登录记录"],
     "grid_worker": ["首页", "巡查上报", "诉求", *AREA_PAGES, "登录记录"],
     # A department's scope is its unit, not an area: no grid list or area-wide appeal list to offer.
     "handler": ["首页", "待办", "小区", "单位", "人员", "问政分析", "登录记录"],
-    "citizen": ["首页", "登录记录"],
-    "party_member": ["首页", "智慧党建", "登录记录"],
+    "citizen": ["首页", "书记信箱", "登录记录"],
+    "party_member": ["首页", "智慧党建", "书记信箱", "登录记录"],
 }
 
 

@@ -635,6 +635,23 @@ def supervise_appeal(appeal: Appeal, *, actor, reason: str) -> Supervision:
     return _open_supervision(appeal, actor, reason, automatic=False, at=timezone.now())
 
 
+PARTY_ACTIONS = frozenset({"party_task", "party_help"})
+
+
+@transaction.atomic
+def record_party_help(appeal: Appeal, *, action: str, actor=None, note: str = "", data=None) -> AppealEvent:
+    """双报到 on the appeal's timeline: a community secretary turns it into a task for the party members
+    reported to her community ("party_task"), or the platform records that a member did it ("party_help",
+    actor None: the party service vouches for the member, who cannot see the appeal itself)."""
+    if action not in PARTY_ACTIONS:
+        raise WorkflowError("illegal_transition", "不是双报到动作。")
+    appeal = _locked(appeal)
+    transition = _authorize(appeal, action, actor)
+    return _trace(
+        appeal, transition, actor, at=timezone.now(), from_status=appeal.status, note=note, data=data
+    )
+
+
 @transaction.atomic
 def merge_appeal(appeal: Appeal, *, into: Appeal, actor, note: str = "") -> Appeal:
     """合并: `appeal` duplicates `into` (still open, also in the actor's scope) and stops being handled."""

@@ -76,6 +76,9 @@ TRANSITIONS: dict[str, Transition] = {
         _t("reopen", "重办", [S.CALLED_BACK], S.DISPATCHED, [SYSTEM]),
         _t("close", "归档", [S.CALLED_BACK], S.CLOSED, [R.DISPATCHER, R.SUPERVISOR]),
         _t("supervise", "督办", OPEN_STATUSES, None, [R.SUPERVISOR, R.LEADER, SYSTEM]),
+        # 双报到 on the timeline: members may still help after the appeal itself was closed.
+        _t("party_task", "转双报到任务", list(S), None, [R.COMMUNITY_SECRETARY]),
+        _t("party_help", "党员协办", list(S), None, [SYSTEM]),
         _t("merge", "合并", [S.RECEIVED, S.RETURNED, S.DISPATCHED], S.MERGED, [R.DISPATCHER]),
         _t(
             "blow_whistle",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civicgrid.appeals.models import Channel, Kind
-from civicgrid.appeals.services import notify, submit_appeal
+from civicgrid.appeals.services import notify, record_party_help, submit_appeal
 from civicgrid.directory.models import Person, Role
 from civicgrid.directory.scope import scope_of
 from civicgrid.ledger.services import record as record_in_ledger
@@ -799,7 +799,7 @@ def task_from_appeal(*, appeal, title: str, description: str = "", actor) -> Com
         or (scope.has_role(Role.COMMUNITY_SECRETARY) and scope.covers_grid_path(community.path))
     ):
         raise PermissionDenied("只有该社区的社区书记可以把诉求转为双报到任务。")
-    return post_community_task(
+    task = post_community_task(
         community=community,
         kind=TaskKind.TASK,
         title=title,
@@ -807,6 +807,10 @@ def task_from_appeal(*, appeal, title: str, description: str = "", actor) -> Com
         appeal=appeal,
         actor=actor,
     )
+    record_party_help(
+        appeal, action="party_task", actor=actor, note=f"转为双报到任务「{title}」", data={"task": task.pk}
+    )
+    return task
 
 
 @transaction.atomic
@@ -852,6 +856,13 @@ def complete_task(
             member=member, reason="service_hour", quantity=hours, occurred_on=completed_on, note=task.title
         )
     _trace("task.complete", target=task, actor=actor, payload={"member": member.pk, "hours": hours})
+    if task.appeal_id:
+        record_party_help(
+            task.appeal,
+            action="party_help",
+            note=f"党员{member}完成双报到任务「{task.title}」，服务 {hours} 小时：{outcome}",
+            data={"task": task.pk, "member": member.pk, "hours": str(hours)},
+        )
     if task.appeal_id and task.created_by_id:
         notify(
             account=task.created_by,

@@ -52,6 +52,7 @@ NAV_ITEMS = (
     NavItem("人员", "web:person_list", STAFF),
     NavItem("问政分析", "dashboards:overview", STAFF),
     NavItem("智慧党建", "party:home", (Role.PARTY_MEMBER, Role.COMMUNITY_SECRETARY, Role.LEADER)),
+    NavItem("书记信箱", "party:my_mailbox", (Role.CITIZEN, Role.PARTY_MEMBER)),
     NavItem("登录记录", "web:login_records", tuple(Role.values)),
 )
 
