@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from celery.schedules import schedule as celery_schedule
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from civicgrid.celery import app as celery_app
@@ -59,9 +59,12 @@ class PeriodicLoop(threading.Thread):
         return ran
 
     def run(self) -> None:
-        while not self.stopped.is_set():
-            self.run_due()
-            self.stopped.wait(self.tick_seconds)
+        try:
+            while not self.stopped.is_set():
+                self.run_due()
+                self.stopped.wait(self.tick_seconds)
+        finally:
+            connections.close_all()  # this thread's own connections; nobody else can close them
 
     def stop(self) -> None:
         self.stopped.set()

@@ -22,7 +22,7 @@ from civicgrid.appeals.models import (
     Resolution,
     Satisfaction,
 )
-from civicgrid.dashboards.models import AppealRollup, ScoreRollup
+from civicgrid.dashboards.models import AREA_ROLLUPS, AppealRollup, ScoreRollup
 from civicgrid.dashboards.services import rebuild_rollups
 
 
@@ -89,10 +89,27 @@ def stored_rollups() -> tuple[Counter, Counter]:
     return +appeals_by_key, +scores
 
 
+def area_sums(model) -> tuple[Counter, Counter]:
+    """The area rollup of `model` as stored, and as its rollup's rows summed over the dimensions it drops."""
+    area_model = AREA_ROLLUPS[model]
+    stored: Counter = Counter()
+    summed: Counter = Counter()
+    for area_row in area_model.objects.values(*area_model.KEY, *area_model.MEASURES):
+        for name in area_model.MEASURES:
+            stored[(*(area_row[k] for k in area_model.KEY), name)] += area_row[name]
+    for row in model.objects.values(*area_model.KEY, *area_model.MEASURES):
+        for name in area_model.MEASURES:
+            summed[(*(row[k] for k in area_model.KEY), name)] += row[name]
+    return +stored, +summed
+
+
 def assert_rollups_exact() -> None:
     expected, stored = raw_rollups(), stored_rollups()
     assert stored[0] == expected[0], "AppealRollup differs from the appeals"
     assert stored[1] == expected[1], "ScoreRollup differs from the assignments and callbacks"
+    for model in AREA_ROLLUPS:
+        area_stored, area_expected = area_sums(model)
+        assert area_stored == area_expected, f"the area rollup of {model.__name__} differs from it"
 
 
 @pytest.fixture(autouse=True)

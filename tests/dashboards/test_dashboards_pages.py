@@ -85,6 +85,28 @@ def test_leaders_rates_match_the_scoring_module(city, history):
     assert mine == theirs
 
 
+@pytest.mark.parametrize("account", ["leader", "secretary", "handler"])
+@pytest.mark.parametrize(
+    "conditions", [{}, {"channel": "web"}, {"status": "dispatched"}, {"kind": "help"}, {"days": 7}]
+)
+def test_the_area_rollups_give_the_figures_of_the_full_ones(monkeypatch, city, history, account, conditions):
+    conditions = dict(conditions)
+    filters = selectors.Filters.last_days(conditions.pop("days", 30), **conditions)
+    actor = city.accounts[account]
+    node = selectors.area_node(actor, None)
+
+    def figures():
+        return (
+            selectors.overview(actor, filters),
+            selectors.region(actor, filters, node).areas,
+            selectors.time_series(actor, filters),
+        )
+
+    from_areas = figures()
+    monkeypatch.setattr(selectors, "AREA_ROLLUPS", {m: m for m in selectors.AREA_ROLLUPS})
+    assert figures() == from_areas
+
+
 def test_region_drills_down_to_a_grid_and_refuses_areas_outside_the_scope(client, city, history):
     client.force_login(city.accounts["secretary"])
     grid = city.grids[0]

@@ -4,6 +4,9 @@ Both rollups share the appeal's dimensions. "None" is stored as 0 rather than NU
 unique key matches on every database (NULLs never conflict). Grid paths are copied onto each row so that a
 scope's subtree is an index range on `grid_path`, never a join.
 
+Two coarser companions (AppealAreaRollup, ScoreAreaRollup) drop every dimension but day, grid and channel
+(and status) for the overview and the region map, which need no more.
+
 Category grain: the rollups keep the appeal's level-2 category (二级分类; a level-3 appeal counts under its
 parent) with its level-1 root, so the 行业 tree has two levels and stays small enough to aggregate fast.
 """
@@ -75,10 +78,8 @@ class AppealRollup(RollupDimensions):
         ]
 
 
-class ScoreRollup(RollupDimensions):
-    """What 响应率/解决率/满意率 are made of (appeals/scoring.py), by the day of the event: 主办 dispatches
-    (and those signed by their deadline) by dispatch day, callbacks by outcome on the callback day. `unit_id`
-    is the unit credited: the 主办 of that round."""
+class ScoreMeasures(models.Model):
+    """What 响应率/解决率/满意率 are made of: the measures of both score rollups."""
 
     dispatched = models.IntegerField("派单", default=0)
     responded = models.IntegerField("按时签收", default=0)
@@ -89,6 +90,15 @@ class ScoreRollup(RollupDimensions):
     basically_satisfied = models.IntegerField("基本满意", default=0)
     dissatisfied = models.IntegerField("不满意", default=0)
     unrated = models.IntegerField("未评价", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ScoreRollup(RollupDimensions, ScoreMeasures):
+    """What 响应率/解决率/满意率 are made of (appeals/scoring.py), by the day of the event: 主办 dispatches
+    (and those signed by their deadline) by dispatch day, callbacks by outcome on the callback day. `unit_id`
+    is the unit credited: the 主办 of that round."""
 
     KEY = DIMENSIONS
     MEASURES = SCORE_MEASURES
@@ -107,6 +117,68 @@ class ScoreRollup(RollupDimensions):
             models.Index(fields=["day"], name="score_rollup_day"),
             models.Index(fields=["unit_id", "day"], name="score_rollup_unit_day"),
         ]
+
+
+class AreaRollup(models.Model):
+    day = models.DateField("日期")
+    grid_path = models.CharField("网格路径", max_length=255, blank=True)
+    channel = models.CharField("渠道", max_length=16)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grid_path or '未定位'} {self.channel}"
+
+
+class AppealAreaRollup(AreaRollup):
+    """AppealRollup summed over category, unit, kind and due state (day × grid × channel × status): all the
+    overview and the region map read, in far fewer rows at city scale. Kept with it (rollups.Deltas)."""
+
+    status = models.CharField("状态", max_length=16)
+    count = models.IntegerField("件数", default=0)
+
+    KEY = ("day", "grid_path", "channel", "status")
+    MEASURES = ("count",)
+
+    class Meta:
+        verbose_name = "诉求区域汇总"
+        verbose_name_plural = "诉求区域汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "grid_path", "channel", "status"], name="appeal_area_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["grid_path", "day"],
+                name="appeal_area_path_day",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+                include=["channel", "status", "count"],
+            )
+        ]
+
+
+class ScoreAreaRollup(AreaRollup, ScoreMeasures):
+    """ScoreRollup summed over category, unit and kind (day × grid × channel), for the same readers."""
+
+    KEY = ("day", "grid_path", "channel")
+    MEASURES = SCORE_MEASURES
+
+    class Meta:
+        verbose_name = "考核区域汇总"
+        verbose_name_plural = "考核区域汇总"
+        constraints = [models.UniqueConstraint(fields=["day", "grid_path", "channel"], name="score_area_key")]
+        indexes = [
+            models.Index(
+                fields=["grid_path", "day"],
+                name="score_area_path_day",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+                include=["channel", *SCORE_MEASURES],
+            )
+        ]
+
+
+# Each rollup's coarser companion, updated by the same deltas (rollups.Deltas) and rebuilt from it.
+AREA_ROLLUPS = {AppealRollup: AppealAreaRollup, ScoreRollup: ScoreAreaRollup}
 
 
 class WarningAck(models.Model):

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from civicgrid.appeals.models import Resolution, Satisfaction
 
-from .models import AppealRollup, ScoreRollup
+from .models import AREA_ROLLUPS, AppealRollup, ScoreRollup
 
 APPEAL_FIELDS = (
     "received_at", "grid_id", "grid__path", "category__path", "main_unit_id", "channel", "kind", "status",
@@ -102,9 +102,11 @@ class Deltas:
         self.rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(self, model: type[Model], key: dict, sign: int = 1, **measures: int) -> None:
-        row = self.rows[(model, tuple(key[name] for name in model.KEY))]
-        for measure, value in measures.items():
-            row[measure] += sign * value
+        """A change to a row of `model`, and the same change to the row of its area rollup."""
+        for target in (model, AREA_ROLLUPS[model]):
+            row = self.rows[(target, tuple(key[name] for name in target.KEY))]
+            for measure, value in measures.items():
+                row[measure] += sign * value
 
     def merge(self, other: "Deltas", sign: int = 1) -> None:
         for row_key, measures in other.rows.items():
@@ -116,8 +118,9 @@ class Deltas:
         result = Deltas()
         names = ScoreRollup.KEY
         for (model, values), measures in self.rows.items():
-            key = dict(zip(names, values, strict=True)) | dimensions.key()
-            result.add(model, key, **measures)
+            if model is ScoreRollup:  # add() derives the area rows again
+                key = dict(zip(names, values, strict=True)) | dimensions.key()
+                result.add(model, key, **measures)
         return result
 
     def nonzero(self) -> list[tuple[type[Model], tuple, dict[str, int]]]:

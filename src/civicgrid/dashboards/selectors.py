@@ -40,7 +40,7 @@ from civicgrid.insight.warnings import AppealEvent
 from civicgrid.insight.warnings import early_warnings as find_warnings
 from civicgrid.web.maps import grid_map
 
-from .models import AppealRollup, ScoreRollup, WarningAck
+from .models import AREA_ROLLUPS, AppealRollup, ScoreRollup, WarningAck
 
 DEFAULT_DAYS = 30
 LIST_LIMIT = 50
@@ -97,9 +97,17 @@ def rollup_rows(actor, model, filters: Filters, *, in_period: bool = True) -> Qu
     for name in ("channel", "kind", "unit_id"):
         if getattr(filters, name):
             rows = rows.filter(**{name: getattr(filters, name)})
-    if filters.status and model is AppealRollup:
+    if filters.status and "status" in model.KEY:
         rows = rows.filter(status=filters.status)
     return rows
+
+
+def area_rows(actor, model, filters: Filters) -> QuerySet:
+    """Rows to sum by day, grid path, channel or status alone: those of the area rollup of `model` when it
+    can answer (no condition on a dimension it drops, a scope of areas, not units), else `model`'s."""
+    if filters.category_id or filters.kind or filters.unit_id or scope_of(actor).unit_ids:
+        return rollup_rows(actor, model, filters)
+    return rollup_rows(actor, AREA_ROLLUPS[model], filters)
 
 
 def _count(rows: QuerySet) -> int:
@@ -134,7 +142,7 @@ def _rates(sums: dict) -> Rates:
 
 
 def rates(actor, filters: Filters) -> Rates:
-    return _rates(rollup_rows(actor, ScoreRollup, filters).aggregate(**SCORE_SUMS))
+    return _rates(area_rows(actor, ScoreRollup, filters).aggregate(**SCORE_SUMS))
 
 
 def rates_by(actor, filters: Filters, key: str) -> dict:
@@ -190,7 +198,7 @@ def daily_trend(rows: QuerySet, filters: Filters) -> list[tuple[dt.date, int]]:
 def overview(actor, filters: Filters) -> Overview:
     # One pass over the period's rows gives total, trend and both mixes (a few thousand groups at most).
     groups = (
-        rollup_rows(actor, AppealRollup, filters)
+        area_rows(actor, AppealRollup, filters)
         .values("day", "channel", "status")
         .annotate(n=Sum("count"))
         .order_by()
@@ -281,10 +289,8 @@ def region(actor, filters: Filters, node: Grid | None) -> Region:
     if scope.grid_paths and not scope.everything:
         areas = [a for a in areas if scope.covers_grid_path(a.path)]
     area_filters = replace(filters, area=node)
-    counts, rest = _fold_by_area(
-        _counts_by(rollup_rows(actor, AppealRollup, area_filters), "grid_path"), areas
-    )
-    score_rows = rollup_rows(actor, ScoreRollup, area_filters).values("grid_path").annotate(**SCORE_SUMS)
+    counts, rest = _fold_by_area(_counts_by(area_rows(actor, AppealRollup, area_filters), "grid_path"), areas)
+    score_rows = area_rows(actor, ScoreRollup, area_filters).values("grid_path").annotate(**SCORE_SUMS)
     sums: dict[int, dict] = defaultdict(lambda: dict.fromkeys(ScoreRollup.MEASURES, 0))
     for row in score_rows.order_by():
         area = next((a for a in areas if row["grid_path"].startswith(a.path)), None)
@@ -507,7 +513,7 @@ def _ordered(totals: dict[str, int], dimension: str) -> list[str]:
 
 def time_series(actor, filters: Filters) -> list[tuple[str, int]]:
     """Daily counts for periods up to three months, monthly beyond."""
-    rows = rollup_rows(actor, AppealRollup, filters)
+    rows = area_rows(actor, AppealRollup, filters)
     if len(filters.days) <= 92:
         return [(f"{day:%m-%d}", n) for day, n in daily_trend(rows, filters)]
     monthly = _counts_by(rows, TruncMonth("day"))
