@@ -39,7 +39,13 @@ def main() -> None:
 
     from civicgrid.appeals.models import Appeal
     from civicgrid.dashboards import pages, selectors
-    from civicgrid.dashboards.models import AppealRollup, ScoreRollup
+    from civicgrid.dashboards.models import (
+        AppealAreaRollup,
+        AppealRollup,
+        AppealStateRollup,
+        ScoreAreaRollup,
+        ScoreRollup,
+    )
     from civicgrid.directory.models import Account
     from civicgrid.grid.models import Grid
 
@@ -47,7 +53,8 @@ def main() -> None:
     rng = random.Random(7)
     print(
         f"数据：诉求 {Appeal.objects.count():,} 件；诉求汇总 {AppealRollup.objects.count():,} 行，"
-        f"考核汇总 {ScoreRollup.objects.count():,} 行"
+        f"考核汇总 {ScoreRollup.objects.count():,} 行；区域汇总 {AppealAreaRollup.objects.count():,} 行 / "
+        f"{ScoreAreaRollup.objects.count():,} 行，现状汇总 {AppealStateRollup.objects.count():,} 行"
     )
     channels = ["", "", "", "hotline", "web"]
 

@@ -153,7 +153,11 @@ class AppealAreaRollup(AreaRollup):
                 name="appeal_area_path_day",
                 opclasses=["varchar_pattern_ops", "date_ops"],
                 include=["channel", "status", "count"],
-            )
+            ),
+            # A district-wide period: an index-only range on `day` (the path prefix selects nearly all).
+            models.Index(
+                fields=["day"], name="appeal_area_day", include=["grid_path", "channel", "status", "count"]
+            ),
         ]
 
 
@@ -173,12 +177,42 @@ class ScoreAreaRollup(AreaRollup, ScoreMeasures):
                 name="score_area_path_day",
                 opclasses=["varchar_pattern_ops", "date_ops"],
                 include=["channel", *SCORE_MEASURES],
-            )
+            ),
+            models.Index(
+                fields=["day"], name="score_area_day", include=["grid_path", "channel", *SCORE_MEASURES]
+            ),
         ]
 
 
-# Each rollup's coarser companion, updated by the same deltas (rollups.Deltas) and rebuilt from it.
-AREA_ROLLUPS = {AppealRollup: AppealAreaRollup, ScoreRollup: ScoreAreaRollup}
+class AppealStateRollup(models.Model):
+    """AppealRollup summed over everything but grid, channel, status and due state: appeals as they stand
+    now, whatever their intake day. The open, near-due and overdue counts, from a few thousand rows."""
+
+    grid_path = models.CharField("网格路径", max_length=255, blank=True)
+    channel = models.CharField("渠道", max_length=16)
+    status = models.CharField("状态", max_length=16)
+    due_state = models.CharField("时限状态", max_length=16, blank=True)
+    count = models.IntegerField("件数", default=0)
+
+    KEY = ("grid_path", "channel", "status", "due_state")
+    MEASURES = ("count",)
+
+    class Meta:
+        verbose_name = "诉求现状汇总"
+        verbose_name_plural = "诉求现状汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid_path", "channel", "status", "due_state"], name="appeal_state_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid_path or '未定位'} {self.channel} {self.status} {self.due_state}"
+
+
+# Each rollup's coarser companions, smallest first: updated by the same deltas (rollups.Deltas.add) and
+# rebuilt from it; selectors.area_rows reads the smallest that holds what a query needs.
+AREA_ROLLUPS = {AppealRollup: (AppealStateRollup, AppealAreaRollup), ScoreRollup: (ScoreAreaRollup,)}
 
 
 class WarningAck(models.Model):

@@ -102,8 +102,8 @@ class Deltas:
         self.rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(self, model: type[Model], key: dict, sign: int = 1, **measures: int) -> None:
-        """A change to a row of `model`, and the same change to the row of its area rollup."""
-        for target in (model, AREA_ROLLUPS[model]):
+        """A change to a row of `model`, and the same change to the rows of its area rollups."""
+        for target in (model, *AREA_ROLLUPS[model]):
             row = self.rows[(target, tuple(key[name] for name in target.KEY))]
             for measure, value in measures.items():
                 row[measure] += sign * value

@@ -102,12 +102,17 @@ def rollup_rows(actor, model, filters: Filters, *, in_period: bool = True) -> Qu
     return rows
 
 
-def area_rows(actor, model, filters: Filters) -> QuerySet:
-    """Rows to sum by day, grid path, channel or status alone: those of the area rollup of `model` when it
-    can answer (no condition on a dimension it drops, a scope of areas, not units), else `model`'s."""
-    if filters.category_id or filters.kind or filters.unit_id or scope_of(actor).unit_ids:
-        return rollup_rows(actor, model, filters)
-    return rollup_rows(actor, AREA_ROLLUPS[model], filters)
+def area_rows(actor, model, filters: Filters, *fields: str, in_period: bool = True) -> QuerySet:
+    """The rows of `rollup_rows`, to be summed by `fields`, from the smallest area rollup of `model` that
+    holds them and every filtered dimension; `model`'s own when none can answer (a condition on category,
+    kind or unit, or a scope of units rather than areas)."""
+    if not (filters.category_id or filters.kind or filters.unit_id or scope_of(actor).unit_ids):
+        needed = {"grid_path", *fields, *(["day"] if in_period else [])}
+        needed |= {name for name in ("channel", "status") if getattr(filters, name)}
+        for area_model in AREA_ROLLUPS[model]:
+            if needed <= set(area_model.KEY):
+                return rollup_rows(actor, area_model, filters, in_period=in_period)
+    return rollup_rows(actor, model, filters, in_period=in_period)
 
 
 def _count(rows: QuerySet) -> int:
@@ -198,7 +203,7 @@ def daily_trend(rows: QuerySet, filters: Filters) -> list[tuple[dt.date, int]]:
 def overview(actor, filters: Filters) -> Overview:
     # One pass over the period's rows gives total, trend and both mixes (a few thousand groups at most).
     groups = (
-        area_rows(actor, AppealRollup, filters)
+        area_rows(actor, AppealRollup, filters, "day", "channel", "status")
         .values("day", "channel", "status")
         .annotate(n=Sum("count"))
         .order_by()
@@ -210,11 +215,12 @@ def overview(actor, filters: Filters) -> Overview:
         by_day[group["day"]] += group["n"]
         by_channel[group["channel"]] += group["n"]
         by_status[group["status"]] += group["n"]
-    current = rollup_rows(actor, AppealRollup, filters, in_period=False)
-    by_due = _counts_by(current.filter(status__in=OPEN_STATUSES), "due_state")
+    standing = area_rows(actor, AppealRollup, filters, "status", "due_state", in_period=False)
+    by_due = _counts_by(standing.filter(status__in=OPEN_STATUSES), "due_state")
+    today = area_rows(actor, AppealRollup, filters, "day", in_period=False).filter(day=timezone.localdate())
     return Overview(
         total=sum(by_day.values()),
-        today=_count(current.filter(day=timezone.localdate())),
+        today=_count(today),
         open=sum(by_due.values()),
         overdue=by_due.get(DueState.OVERDUE, 0),
         near_due=by_due.get(DueState.NEAR_DUE, 0),

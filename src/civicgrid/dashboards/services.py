@@ -233,9 +233,8 @@ def rebuild_rollups(*, progress: bool = False, window_days: int = 31) -> dict[st
     """Recompute both rollups from the raw rows (after a migration, a bulk load, or to repair), a window of
     days at a time so memory stays flat at any volume. Runs in one transaction: readers see the old figures
     until it commits."""
-    for model, area_model in AREA_ROLLUPS.items():
+    for model in AREA_ROLLUPS:
         model.objects.all().delete()
-        area_model.objects.all().delete()
     span = _span(
         (Appeal.objects.all(), "received_at"),
         (AppealAssignment.objects.filter(role=AssignmentRole.MAIN), "assigned_at"),
@@ -251,11 +250,12 @@ def rebuild_rollups(*, progress: bool = False, window_days: int = 31) -> dict[st
 
 def rebuild_area_rollups() -> None:
     """Fill the area rollups (emptied first) by summing their rollups over the dimensions they drop."""
-    for model, area_model in AREA_ROLLUPS.items():
-        area_model.objects.all().delete()
-        keys = {ALIAS + name: F(name) for name in area_model.KEY}
-        sums = {ALIAS + name: Sum(name) for name in area_model.MEASURES}
-        _insert_aggregate(area_model, model.objects.values(**keys).annotate(**sums).order_by())
+    for model, area_models in AREA_ROLLUPS.items():
+        for area_model in area_models:
+            area_model.objects.all().delete()
+            keys = {ALIAS + name: F(name) for name in area_model.KEY}
+            sums = {ALIAS + name: Sum(name) for name in area_model.MEASURES}
+            _insert_aggregate(area_model, model.objects.values(**keys).annotate(**sums).order_by())
 
 
 # --- warnings ------------------------------------------------------------------------------------------
