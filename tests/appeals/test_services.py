@@ -25,6 +25,7 @@ from civicgrid.appeals.models import (
     Satisfaction,
     Status,
     Supervision,
+    Urgency,
 )
 from civicgrid.directory.models import Role, Unit, UnitKind
 from civicgrid.ledger.models import LedgerEntry
@@ -67,6 +68,26 @@ def test_submit_locates_the_point_and_keeps_contact_apart(city, life):
     event = appeal.events.get()
     assert (event.action, event.from_status, event.to_status) == ("submit", "", Status.RECEIVED)
     assert LedgerEntry.objects.filter(action="appeal.submit", target_id=str(appeal.pk)).exists()
+
+
+URGENT_TEXT = "我家楼道里燃气泄漏，气味很大，邻居家里有老人，请马上派人处理。"
+
+
+def test_an_urgent_case_is_registered_urgent_with_the_words_that_showed_it(city, life):
+    appeal = life.submit(title="楼道燃气泄漏", text=URGENT_TEXT)
+    assert appeal.urgency == Urgency.URGENT
+    event = appeal.events.get(action="submit")
+    assert "燃气泄漏" in event.data["urgent_reason"]
+    assert life.submit(text="小区门口路灯连续三晚不亮。").urgency == Urgency.NORMAL
+
+
+def test_an_operators_urgency_and_the_setting_are_respected(city, life, settings):
+    assert (
+        life.submit(title="楼道燃气泄漏", text=URGENT_TEXT, urgency=Urgency.CRITICAL).urgency
+        == Urgency.CRITICAL
+    )
+    settings.CIVICGRID_RAISE_URGENT_CASES = False
+    assert life.submit(title="楼道燃气泄漏", text=URGENT_TEXT).urgency == Urgency.NORMAL
 
 
 def test_submit_with_a_compound_takes_its_grid(city, life):

@@ -125,6 +125,17 @@ def test_the_category_cascade_offers_the_children_of_the_choice_above(client, db
     assert category.parent.name in page and 'name="category_3"' in page
 
 
+def test_the_dispatcher_sees_the_predicted_category_and_likely_duplicates(client_for, stages):
+    first = stages.received(text="小区门口路灯连续三晚不亮，晚上出门很不方便，请修一下。")
+    elsewhere = stages.received(text="小区门口路灯连续三晚不亮，夜间出行不便。", lat=None, lng=None)
+    unrelated = stages.received(title="噪音扰民", text="楼下饭店油烟噪音扰民，深夜仍在营业。")
+    appeal = stages.received()
+    page = client_for("dispatcher").get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "智能分类：<b>" in page and "置信度" in page
+    assert "疑似重复诉求" in page and first.tracking_code in page
+    assert elsewhere.tracking_code not in page and unrelated.tracking_code not in page
+
+
 def test_dispatch_through_the_detail_page_shows_the_rule_suggestion(client_for, stages, city):
     services.save_dispatch_rule(
         actor=city.accounts["admin"], unit=city.units["department"], grid=city.grids[0]

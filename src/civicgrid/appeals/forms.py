@@ -306,6 +306,9 @@ class DispatchForm(ActionForm):
         self.suggestion = selectors.dispatch_suggestion(self.appeal)
         self.suggested_unit = units.filter(pk=self.suggestion.unit_id).first()
         self.initial.setdefault("unit", self.suggested_unit)
+        # What the text analysis reads in the appeal: its category, and open appeals it may repeat.
+        self.predicted = selectors.predicted_category(self.appeal)
+        self.duplicates = selectors.likely_duplicates(self.actor, self.appeal)
 
 
 class ExtensionRequestForm(ActionForm):

@@ -17,6 +17,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from civicgrid.directory.scope import scope_of
+from civicgrid.insight.classifier import Prediction, classify
+from civicgrid.insight.duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW
+from civicgrid.insight.duplicates import AppealRecord, DuplicateIndex, DuplicateMatch
 
 from . import workflow
 from .models import (
@@ -24,6 +27,7 @@ from .models import (
     AppealAssignment,
     AppealContact,
     AppealEvent,
+    Category,
     DueState,
     ExtensionDecision,
     ExtensionRequest,
@@ -217,6 +221,64 @@ def dispatch_suggestion(appeal: Appeal):
 
     facts = appeal_facts(appeal)
     return choose_unit(facts, matching_rules(facts), appeals_setting("PROPERTY_CATEGORY_KEYWORDS"))
+
+
+# The most recent open appeals of the grid compared with the one being dispatched: bounded work per page.
+DUPLICATE_CANDIDATES = 500
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    appeal: Appeal
+    match: DuplicateMatch
+
+
+def _duplicate_record(appeal: Appeal) -> AppealRecord:
+    return AppealRecord(
+        str(appeal.pk),
+        f"{appeal.title}。{appeal.text}",
+        str(appeal.grid_id),
+        appeal.received_at,
+        str(appeal.compound_id or ""),
+    )
+
+
+def likely_duplicates(actor, appeal: Appeal, limit: int = 5) -> list[DuplicateCandidate]:
+    """Open appeals the actor can see about the same problem at the same place: the same grid, within the
+    duplicates window of the appeal's time, scored by insight/duplicates.py (the dispatcher may merge)."""
+    if appeal.grid_id is None:
+        return []
+    nearby = (
+        appeals_for(actor)
+        .filter(
+            grid_id=appeal.grid_id,
+            status__in=workflow.OPEN_STATUSES,
+            received_at__range=(appeal.received_at - DUPLICATE_WINDOW, appeal.received_at + DUPLICATE_WINDOW),
+        )
+        .exclude(pk=appeal.pk)
+        .order_by("-received_at")[:DUPLICATE_CANDIDATES]
+    )
+    candidates = {str(a.pk): a for a in nearby}
+    index = DuplicateIndex()
+    index.add_many([_duplicate_record(a) for a in candidates.values()])
+    matches = index.find(_duplicate_record(appeal), limit)
+    return [DuplicateCandidate(candidates[m.appeal_id], m) for m in matches]
+
+
+@dataclass(frozen=True)
+class CategoryReading:
+    prediction: Prediction  # the first-level category the classifier reads in the title and text
+    registered: str  # the appeal's own first-level category; "" when not yet classified
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.registered) and self.registered != self.prediction.category
+
+
+def predicted_category(appeal: Appeal) -> CategoryReading:
+    root = appeal.category.ancestor_ids[0] if appeal.category_id else None
+    registered = Category.objects.filter(pk=root).values_list("name", flat=True).first() if root else ""
+    return CategoryReading(classify(appeal.title, appeal.text), registered or "")
 
 
 def return_reasons(appeals) -> dict[int, str]:

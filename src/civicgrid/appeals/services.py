@@ -20,6 +20,7 @@ from django.utils import timezone
 from civicgrid.directory.models import Role, Unit
 from civicgrid.directory.scope import Scope, scope_of
 from civicgrid.grid.locate import locate
+from civicgrid.insight.urgent import assess as assess_urgency
 from civicgrid.ledger.services import record as record_in_ledger
 
 from . import workflow
@@ -223,6 +224,10 @@ def submit_appeal(
         location = locate(lat, lng)
         grid_id, compound_id = location.grid_id, location.compound_id
     now = timezone.now()
+    flagged = None
+    if urgency == Urgency.NORMAL and appeals_setting("RAISE_URGENT_CASES"):
+        flagged = assess_urgency(title, text, year=timezone.localtime(received_at or now).year)
+        urgency = Urgency.URGENT if flagged.urgent else urgency
     appeal = Appeal(
         tracking_code=new_tracking_code(),
         channel=channel,
@@ -266,7 +271,13 @@ def submit_appeal(
         _acting_account(actor),
         at=now,
         from_status="",
-        data={"channel": channel, "external_id": external_id, "grid": grid_id, "compound": compound_id},
+        data={
+            "channel": channel,
+            "external_id": external_id,
+            "grid": grid_id,
+            "compound": compound_id,
+            **({"urgent_reason": flagged.reason} if flagged and flagged.urgent else {}),
+        },
     )
     return appeal
 
