@@ -89,24 +89,26 @@ def record_callback_change(pk: int, before: tuple[Dimensions, dict] | None, *, r
 
 
 def apply_deltas(deltas: Deltas) -> None:
-    """Add the changes with one upsert per row (INSERT … ON CONFLICT DO UPDATE, on SQLite and PostgreSQL):
-    atomic per row, so concurrent actions on different appeals never lose a count. Rows of one table that
-    change the same measures go in one executemany (psycopg pipelines it: one round trip)."""
+    """Add the changes with one multi-row upsert per table (INSERT … VALUES …, … ON CONFLICT DO UPDATE, on
+    SQLite and PostgreSQL): atomic per row, so concurrent actions on different appeals never lose a count.
+    Rows are listed in nonzero()'s lock order; every row sets all measures, the unchanged ones by 0."""
     quote = connection.ops.quote_name
-    batches: dict[tuple, list] = defaultdict(list)  # in nonzero()'s lock order
+    rows_by_model: dict = defaultdict(list)
     for model, key, measures in deltas.nonzero():
-        zeros = [0] * (len(model.MEASURES) - len(measures))
-        batches[(model, tuple(measures))].append([*key, *measures.values(), *zeros])
+        rows_by_model[model].append([*key, *(measures.get(m, 0) for m in model.MEASURES)])
     with connection.cursor() as cursor:
-        for (model, measures), rows in batches.items():
+        for model, rows in rows_by_model.items():
             table = quote(model._meta.db_table)
-            columns = [*model.KEY, *measures, *(m for m in model.MEASURES if m not in measures)]
-            updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in measures)
-            cursor.executemany(
+            columns = [*model.KEY, *model.MEASURES]
+            updates = ", ".join(
+                f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in model.MEASURES
+            )
+            row = f"({', '.join(['%s'] * len(columns))})"
+            cursor.execute(
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
-                f"VALUES ({', '.join(['%s'] * len(columns))}) "
+                f"VALUES {', '.join([row] * len(rows))} "
                 f"ON CONFLICT ({', '.join(quote(k) for k in model.KEY)}) DO UPDATE SET {updates}",
-                rows,
+                [value for values in rows for value in values],
             )
 
 
