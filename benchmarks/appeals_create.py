@@ -1,13 +1,12 @@
-"""Appeals created per second through the service layer: `submit_appeal` (point location on the grid, contact,
-event, ledger) followed by `auto_dispatch` (dispatch rules, deadlines on the holiday calendar, assignment,
-event, ledger), each appeal as the two transactions an intake makes, by one process per core. On SQLite and
-on PostgreSQL, each in a throwaway database with the small test city. Target: ≥ 200 appeals/s on PostgreSQL
-on 2 cores.
+"""Appeals created per second through the service layer: `submit_appeal(route=True)` as every intake screen
+and API calls it — point location on the grid, urgency check, contact, dispatch rules, deadlines on the
+holiday calendar, assignment, `submit` and `dispatch` events, ledger entries and dashboard rollups, in one
+transaction — by one process per core. On SQLite and on PostgreSQL, each in a throwaway database with the
+small test city. Target: ≥ 200 appeals/s on PostgreSQL on 2 cores.
 
-    .venv/bin/python benchmarks/appeals_create.py [--appeals 2000] [--workers 2] [--transactions 2]
+    .venv/bin/python benchmarks/appeals_create.py [--appeals 2000] [--workers 2]
 
-`--transactions 1` runs both calls in one transaction, as an intake request would: one durable commit instead
-of two, which is what a loaded disk charges most for (the baseline figure shows the commit cost).
+The baseline figure (one-row write transactions per second) shows what a durable commit costs on this disk.
 
 PostgreSQL is reached at $CIVICGRID_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432); it is
 skipped when it cannot be reached. Each database is measured in its own process (Django reads settings once).
@@ -23,7 +22,6 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import nullcontext
 from pathlib import Path
 
 import psycopg
@@ -34,7 +32,7 @@ TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
 WARM_UP = 10  # appeals per worker before the clock starts
 
 
-def measure(count: int, workers: int, transactions: int) -> None:
+def measure(count: int, workers: int) -> None:
     """Runs in the child process, against the database in $DATABASE_URL: bootstraps the city, then forks
     `workers` processes that create `count` appeals between them, started together."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicgrid.settings")
@@ -68,7 +66,7 @@ def measure(count: int, workers: int, transactions: int) -> None:
     start = context.Barrier(workers + 1)
     processes = [
         context.Process(
-            target=work, args=(k, count // workers, categories, property_matter, transactions, start)
+            target=work, args=(k, count // workers, categories, property_matter, start)
         )
         for k in range(workers)
     ]
@@ -90,7 +88,7 @@ def measure(count: int, workers: int, transactions: int) -> None:
     assert verify_chain().ok
     print(
         f"appeals create · {connection.vendor:<10} · {made} appeals by {workers} process(es), "
-        f"{transactions} transaction(s) each (submit_appeal + auto_dispatch: located, dispatched, ledgered): "
+        "(submit_appeal, routed: located, dispatched, ledgered): "
         f"{made / elapsed:,.0f} appeals/s, {1000 * elapsed * workers / made:.1f} ms each per process, "
         f"{cpu_ms:.1f} ms Python CPU each; "
         f"{located} located, {dispatched} dispatched; baseline {commit_ceiling(200):,.0f} one-row write "
@@ -99,10 +97,8 @@ def measure(count: int, workers: int, transactions: int) -> None:
     )
 
 
-def work(worker: int, count: int, categories: list, property_matter, transactions: int, start) -> None:
-    from django.db import transaction
-
-    from civicgrid.appeals.services import auto_dispatch, submit_appeal
+def work(worker: int, count: int, categories: list, property_matter, start) -> None:
+    from civicgrid.appeals.services import submit_appeal
 
     sys.path.insert(0, str(TESTS_DIR))
     from smallcity import LAT0, LNG0, STEP
@@ -110,12 +106,7 @@ def work(worker: int, count: int, categories: list, property_matter, transaction
     rng = random.Random(worker)
 
     def one(external_id: str, n: int) -> None:
-        # One transaction: as an intake request that registers and dispatches at once (the services nest).
-        with transaction.atomic() if transactions == 1 else nullcontext():
-            intake(external_id, n)
-
-    def intake(external_id: str, n: int) -> None:
-        appeal = submit_appeal(
+        submit_appeal(
             channel="hotline",
             kind="complaint",
             title=f"诉求 {external_id}",
@@ -126,8 +117,8 @@ def work(worker: int, count: int, categories: list, property_matter, transaction
             contact_name="市民",
             contact_phone=f"139{n:08d}",
             external_id=external_id,
+            route=True,
         )
-        auto_dispatch(appeal)
 
     try:
         for n in range(WARM_UP):  # the locate index, the calendar cache, the connection
@@ -144,7 +135,6 @@ def run_child(database_url: str, args: argparse.Namespace) -> None:
     # DEBUG off: the debug cursor would log and format every statement, which no deployment pays for.
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
     command = [sys.executable, __file__, "--child", f"--appeals={args.appeals}", f"--workers={args.workers}"]
-    command.append(f"--transactions={args.transactions}")
     subprocess.run(command, env=env, check=True)
 
 
@@ -154,17 +144,10 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=2, help="processes creating appeals at once (one per core)"
     )
-    parser.add_argument(
-        "--transactions",
-        type=int,
-        choices=[1, 2],
-        default=2,
-        help="per appeal: 2 as the services commit alone",
-    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        measure(args.appeals, args.workers, args.transactions)
+        measure(args.appeals, args.workers)
         return
 
     with tempfile.TemporaryDirectory() as directory:

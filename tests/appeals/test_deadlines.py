@@ -21,13 +21,13 @@ from civicgrid.appeals.deadlines import (
     add_working_days,
     add_working_hours,
     appeal_due_state,
-    deadline_policy,
     is_working_day,
     milestone_state,
     resolve_policy,
     sla_deadlines,
 )
 from civicgrid.appeals.models import DeadlineOverride, DueState, Status
+from civicgrid.appeals.routing import routing_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -146,11 +146,12 @@ def test_database_overrides_nearest_category_and_urgency_first(category_named):
     DeadlineOverride.objects.create(category=level1, resolve_working_days=10, contact_hours=12)
     DeadlineOverride.objects.create(category=level3, urgency="urgent", sign_working_hours=Decimal("0.25"))
     DeadlineOverride.objects.create(category=level3, resolve_working_days=3)
-    urgent = deadline_policy(level3, "urgent")
+    table = routing_table()  # the overrides' saves moved the routing stamp on: a fresh table
+    urgent = table.policy(table.lineage(level3), "urgent")
     assert urgent == DeadlinePolicy(Decimal("0.25"), Decimal("12"), 3)
-    normal = deadline_policy(level3, "normal")
+    normal = table.policy(table.lineage(level3), "normal")
     assert normal == DeadlinePolicy(Decimal("2"), Decimal("12"), 3)
-    assert deadline_policy(None, "normal").resolve_working_days == 7
+    assert table.policy(table.lineage(None), "normal").resolve_working_days == 7
 
 
 def test_sla_deadlines_of_a_dispatch_before_national_day_2025():

@@ -9,6 +9,7 @@ from civicgrid.appeals.errors import WorkflowError
 from civicgrid.appeals.models import DispatchRuleVersion, Status
 from civicgrid.appeals.selectors import dispatcher_queue
 from civicgrid.ledger.models import LedgerEntry
+from civicgrid.ledger.selectors import verify_chain
 
 KEYWORDS = ["物业", "小区管理"]
 FACTS = AppealFacts(
@@ -135,3 +136,50 @@ def test_only_administrators_change_rules(city):
     with pytest.raises(WorkflowError) as error:
         services.save_dispatch_rule(actor=city.accounts["dispatcher"], unit=city.units["department"])
     assert error.value.code == "forbidden_role"
+
+
+# --- routed intake: submit_appeal(route=True) ---------------------------------------------------------
+
+
+def test_a_routed_intake_is_stored_dispatched_after_its_submit_and_dispatch_events(city, life):
+    services.save_dispatch_rule(actor=city.accounts["admin"], unit=city.units["department"])
+    appeal = life.submit(route=True)
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.main_unit) == (Status.DISPATCHED, city.units["department"])
+    events = list(appeal.events.all())
+    assert [(e.action, e.from_status, e.to_status) for e in events] == [
+        ("submit", "", Status.RECEIVED),
+        ("dispatch", Status.RECEIVED, Status.DISPATCHED),
+    ]
+    assert events[1].note.startswith("自动派单") and events[1].data["unit"] == city.units["department"].pk
+    assignment = appeal.assignments.get()
+    assert (assignment.role, assignment.is_active, assignment.sign_due) == ("main", True, appeal.sign_due)
+    assert appeal.dispatched_at == events[1].at
+    assert appeal.resolve_due > appeal.contact_due > appeal.dispatched_at
+    entries = LedgerEntry.objects.filter(target_type="appeals.appeal", target_id=str(appeal.pk))
+    assert [e.action for e in entries.order_by("sequence")] == ["appeal.submit", "appeal.dispatch"]
+    assert verify_chain().ok
+
+
+def test_a_routed_intake_without_a_matching_rule_waits_for_the_dispatcher(city, life):
+    appeal = life.submit(route=True)
+    assert appeal.status == Status.RECEIVED and appeal.main_unit is None
+    assert [e.action for e in appeal.events.all()] == ["submit"]
+    assert appeal in dispatcher_queue(city.accounts["dispatcher"])
+
+
+def test_a_routed_property_matter_goes_to_the_company_of_the_compound_it_was_located_in(
+    city, life, category_named
+):
+    appeal = life.submit(category=category_named("城乡建设", "住房保障与房地产", "物业服务"), route=True)
+    assert appeal.compound_id == city.compounds[0].pk
+    assert (appeal.status, appeal.main_unit) == (Status.DISPATCHED, city.units["property"])
+
+
+def test_a_routed_urgent_appeal_gets_the_urgent_deadlines(city, life):
+    services.save_dispatch_rule(actor=city.accounts["admin"], unit=city.units["department"])
+    ordinary = life.submit(route=True)
+    gas_leak = "楼道里闻到很浓的煤气味，燃气泄漏了，请马上处理。"
+    urgent = life.submit(route=True, title="楼道燃气泄漏", text=gas_leak)
+    assert urgent.urgency == "urgent"
+    assert urgent.contact_due - urgent.dispatched_at < ordinary.contact_due - ordinary.dispatched_at

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import QuerySet
+from django.db import transaction
 from django.forms.models import model_to_dict
 
 from civicgrid.appeals import services
@@ -104,21 +104,15 @@ def test_submit_is_idempotent_by_channel_and_external_id(city, life):
     assert Appeal.objects.count() == 2
 
 
-def test_duplicate_delivered_concurrently_returns_the_first(city, life, monkeypatch):
-    first = life.submit(channel=Channel.HOTLINE, external_id="BJ12345-0002")
-    # The second delivery's check runs before the first commits: it misses, and the insert collides.
-    original, misses = QuerySet.first, [True]
-
-    def racing_first(queryset):
-        if queryset.model is Appeal and misses:
-            misses.pop()
-            return None
-        return original(queryset)
-
-    monkeypatch.setattr(QuerySet, "first", racing_first)
-    again = life.submit(channel=Channel.HOTLINE, external_id="BJ12345-0002")
+def test_a_repeated_delivery_collides_and_leaves_nothing_behind(city, life):
+    first = life.submit(channel=Channel.HOTLINE, external_id="BJ12345-0002", route=True)
+    entries = LedgerEntry.objects.count()
+    # Not looked up first: the insert collides on (channel, external id), inside a transaction that goes on.
+    with transaction.atomic():
+        again = life.submit(channel=Channel.HOTLINE, external_id="BJ12345-0002", route=True)
+        assert Appeal.objects.count() == 1
     assert again.pk == first.pk
-    assert Appeal.objects.count() == 1 and AppealEvent.objects.count() == 1
+    assert AppealEvent.objects.count() == len(first.events.all()) and LedgerEntry.objects.count() == entries
 
 
 def test_submit_refuses_bad_input(city, life):

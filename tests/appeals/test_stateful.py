@@ -145,8 +145,9 @@ class AppealLives(RuleBasedStateMachine):
         target=appeals,
         grid_index=st.integers(0, 7),
         urgency=st.sampled_from(["normal", "urgent", "critical"]),
+        route=st.booleans(),
     )
-    def submit(self, grid_index, urgency):
+    def submit(self, grid_index, urgency, route):
         grid = self.city.grids[grid_index]
         appeal = services.submit_appeal(
             channel="web",
@@ -157,8 +158,10 @@ class AppealLives(RuleBasedStateMachine):
             urgency=urgency,
             lat=grid.centroid_lat,
             lng=grid.centroid_lng,
+            route=route,
         )
-        self.expected_events[appeal.pk] = 1
+        # Routed by a matching rule, the appeal arrives with its dispatch event as well.
+        self.expected_events[appeal.pk] = 1 if appeal.status == Status.RECEIVED else 2
         return appeal
 
     @rule(

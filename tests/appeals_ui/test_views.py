@@ -4,6 +4,7 @@ the services, a scope miss is a 404 and a refused action a message, never a 500.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from civicgrid.appeals import services
 from civicgrid.appeals.models import Appeal, Channel, Status
@@ -353,7 +354,8 @@ def test_the_list_filters_by_category_period_and_keyword(client_for, stages):
     stages.received(title="井盖缺失", category=category)
     stages.received(title="噪音扰民")
     client = client_for("dispatcher")
-    today = stages.received(title="今天的诉求").received_at.date().isoformat()
+    # The filter speaks the local calendar; after 16:00 UTC the UTC date is already yesterday in Beijing.
+    today = timezone.localdate(stages.received(title="今天的诉求").received_at).isoformat()
 
     def titles(**query):
         page = client.get(reverse("appeals:list"), query)

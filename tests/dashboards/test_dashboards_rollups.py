@@ -27,6 +27,20 @@ def test_a_new_appeal_counts_once_under_its_intake_day_and_dimensions(flow, leaf
     assert_rollups_exact()
 
 
+def test_a_routed_intake_counts_as_dispatched_from_the_start(flow, city, leaf_category):
+    services.save_dispatch_rule(actor=city.accounts["admin"], unit=city.units["department"])
+    # Located by its point (the grid comes from the routing table) and placed by its grid (the caller's).
+    grid = city.grids[1]
+    located = flow.submit(
+        grid_index=None, category=leaf_category, lat=grid.centroid_lat, lng=grid.centroid_lng, route=True
+    )
+    placed = flow.submit(grid_index=2, route=True)
+    assert located.status == placed.status == Status.DISPATCHED and located.grid_id == grid.pk
+    assert AppealRollup.objects.get(grid_id=grid.pk).status == Status.DISPATCHED
+    assert ScoreRollup.objects.get(grid_id=grid.pk).dispatched == 1
+    assert_rollups_exact()
+
+
 def test_a_full_life_moves_the_appeal_and_records_its_rates(flow, leaf_category):
     flow.closed(category=leaf_category)
     assert AppealRollup.objects.filter(count__gt=0).get().status == Status.CLOSED

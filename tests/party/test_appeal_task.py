@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from civicgrid.appeals.models import Kind, Notification
 from civicgrid.appeals.selectors import appeal_timeline
@@ -53,14 +54,14 @@ def test_appeal_becomes_a_task_completed_by_a_reported_member(party, appeal, cli
     response = client.post(
         reverse("party:task_complete", args=[task.pk]),
         {
-            "completed_on": date.today().isoformat(),
+            "completed_on": timezone.localdate().isoformat(),
             "hours": "1.5",
             "outcome": "已联系物业更换水管，老人满意。",
         },
     )
     assert response.url == reverse("party:mine")
 
-    record = selectors.member_year(member, date.today().year)
+    record = selectors.member_year(member, timezone.localdate().year)
     assert record.task_hours == Decimal("1.5") and record.tasks_completed == 1
     assert record.score == Decimal(60) + 2 + Decimal("0.75")
     assert [t.claimed_by for t in selectors.helpers_of_appeal(appeal)] == [member]

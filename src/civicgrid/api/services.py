@@ -156,7 +156,7 @@ def submit_appeal_once(
     if existing is None:
         try:
             with transaction.atomic():
-                return submit_appeal(channel=channel, external_id=external_id, **fields), True
+                return submit_appeal(channel=channel, external_id=external_id, route=True, **fields), True
         except IntegrityError:
             # An identical submission raced past the service's duplicate check and won.
             existing = appeal_with_external_id(channel, external_id)

@@ -8,11 +8,17 @@ class AppealsConfig(AppConfig):
     verbose_name = "接诉即办"
 
     def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
         post_migrate.connect(_restore_catalogue, sender=self)
 
 
 def _restore_catalogue(sender, **kwargs) -> None:
     from .catalogue import load_default_catalogue
     from .models import Category
+    from .routing import routing_changed
 
     load_default_catalogue(Category)
+    # A flushed database (transactional tests) has lost its routing stamp along with everything else.
+    routing_changed()

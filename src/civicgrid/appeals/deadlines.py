@@ -21,7 +21,7 @@ import chinese_calendar
 from django.utils import timezone
 
 from .conf import appeals_setting
-from .models import Category, DeadlineOverride, DueState, Status
+from .models import DeadlineOverride, DueState, Status
 
 logger = logging.getLogger(__name__)
 
@@ -135,17 +135,19 @@ def resolve_policy(
     return DeadlinePolicy(**values)
 
 
-def deadline_policy(category: Category | None, urgency: str) -> DeadlinePolicy:
-    if category is None:
-        return resolve_policy(urgency, (), ())
-    ancestor_ids = category.ancestor_ids
+def lineage_policy(
+    urgency: str,
+    ancestor_ids: Sequence[int],
+    category_names: Iterable[str],
+    overrides: Iterable[DeadlineOverride],
+) -> DeadlinePolicy:
+    """The policy of the category whose lineage (root first) is `ancestor_ids`, from the overrides on it."""
     depth = {pk: i for i, pk in enumerate(ancestor_ids)}
-    overrides = sorted(
-        DeadlineOverride.objects.filter(category_id__in=ancestor_ids, urgency__in=[urgency, ""]),
+    applicable = sorted(
+        (o for o in overrides if o.category_id in depth and o.urgency in (urgency, "")),
         key=lambda o: (-depth[o.category_id], o.urgency == ""),
     )
-    names = Category.objects.filter(pk__in=ancestor_ids).values_list("name", flat=True)
-    return resolve_policy(urgency, names, overrides)
+    return resolve_policy(urgency, category_names, applicable)
 
 
 def sla_deadlines(start: dt.datetime, policy: DeadlinePolicy) -> Deadlines:

@@ -625,3 +625,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class RoutingStamp(models.Model):
+    """One row whose token changes, in the writer's transaction, whenever anything routing reads changes
+    (categories, dispatch rules, deadline overrides, units, grids, compounds): each process's routing table
+    (routing.py) is valid while its token is the stored one."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "派单依据版本"
+        verbose_name_plural = "派单依据版本"
+
+    def __str__(self) -> str:
+        return self.token

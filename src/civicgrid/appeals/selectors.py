@@ -22,6 +22,7 @@ from civicgrid.insight.duplicates import DEFAULT_WINDOW as DUPLICATE_WINDOW
 from civicgrid.insight.duplicates import AppealRecord, DuplicateIndex, DuplicateMatch
 
 from . import workflow
+from .dispatching import DispatchChoice
 from .models import (
     Appeal,
     AppealAssignment,
@@ -37,6 +38,7 @@ from .models import (
     WhistleSummons,
 )
 from .privacy import contact_visible, mask_name, mask_phone
+from .routing import routing_table
 
 URGENCY_ORDER = ["critical", "urgent", "normal"]
 
@@ -212,15 +214,13 @@ def appeal_by_tracking_code(code: str) -> PublicAppeal:
 # --- reads for the screens (appeals/views.py) -----------------------------------------------------------
 
 
-def dispatch_suggestion(appeal: Appeal):
+def dispatch_suggestion(appeal: Appeal) -> DispatchChoice:
     """What auto-dispatch would choose for the appeal now (unit and the rule's reason), for the dispatcher's
-    suggestions panel; the dispatcher may override it."""
-    from .conf import appeals_setting
-    from .dispatching import choose_unit
-    from .services import appeal_facts, matching_rules
-
-    facts = appeal_facts(appeal)
-    return choose_unit(facts, matching_rules(facts), appeals_setting("PROPERTY_CATEGORY_KEYWORDS"))
+    suggestions panel and for auto_dispatch itself; the dispatcher may override it."""
+    table = routing_table()
+    return table.choice(
+        table.lineage(appeal.category), appeal.grid.path if appeal.grid_id else None, appeal.compound_id
+    )
 
 
 # The most recent open appeals of the grid compared with the one being dispatched: bounded work per page.

@@ -9,7 +9,7 @@ SYSTEM accept it.
 import datetime as dt
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -21,13 +21,15 @@ from civicgrid.directory.models import Role, Unit
 from civicgrid.directory.scope import Scope, scope_of
 from civicgrid.grid.locate import locate
 from civicgrid.insight.urgent import assess as assess_urgency
+from civicgrid.ledger.services import append as append_to_ledger
+from civicgrid.ledger.services import entry as ledger_entry
 from civicgrid.ledger.services import record as record_in_ledger
 
 from . import workflow
 from .attachments import EXTENSIONS, check_attachment
 from .conf import appeals_setting
-from .deadlines import add_working_days, appeal_due_state, deadline_policy, sla_deadlines
-from .dispatching import AppealFacts, RuleView, choose_unit
+from .deadlines import DeadlinePolicy, add_working_days, appeal_due_state, sla_deadlines
+from .dispatching import DispatchChoice
 from .errors import AppealError, WorkflowError
 from .models import (
     Appeal,
@@ -56,6 +58,8 @@ from .models import (
     Whistle,
     WhistleSummons,
 )
+from .routing import routing_table
+from .selectors import dispatch_suggestion
 
 # Unambiguous when read aloud or copied by hand: no 0/O, 1/I/L; 31^10 ≈ 8·10^14 codes, not guessable.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -104,6 +108,17 @@ def _authorize(appeal: Appeal, action: str, actor, **standing) -> workflow.Trans
     return workflow.check_transition(action, appeal.status, _standing(appeal, actor, **standing))
 
 
+@dataclass(frozen=True)
+class Step:
+    """One action as the appeal's timeline and the ledger record it."""
+
+    transition: workflow.Transition
+    from_status: str
+    to_status: str
+    note: str = ""
+    data: dict = field(default_factory=dict)
+
+
 def _trace(
     appeal: Appeal,
     transition: workflow.Transition,
@@ -115,24 +130,40 @@ def _trace(
     data: dict | None = None,
 ) -> AppealEvent:
     """Record one action: the appeal's timeline event and its 留痕 ledger entry."""
-    data = data or {}
-    event = AppealEvent.objects.create(
-        appeal=appeal,
-        action=transition.action,
-        actor=actor,
-        at=at,
-        note=note,
-        from_status=from_status,
-        to_status=appeal.status,
-        data=data,
+    return _trace_steps(appeal, actor, at, [Step(transition, from_status, appeal.status, note, data or {})])[
+        0
+    ]
+
+
+def _trace_steps(appeal: Appeal, actor, at: dt.datetime, steps: Sequence[Step]) -> list[AppealEvent]:
+    """Record actions taken together (intake and routing): their events and ledger entries, in order."""
+    events = AppealEvent.objects.bulk_create(
+        [
+            AppealEvent(
+                appeal=appeal,
+                action=step.transition.action,
+                actor=actor,
+                at=at,
+                note=step.note,
+                from_status=step.from_status,
+                to_status=step.to_status,
+                data=step.data,
+            )
+            for step in steps
+        ]
     )
-    record_in_ledger(
-        f"appeal.{transition.action}",
-        target=appeal,
-        actor=actor,
-        payload={"from": from_status, "to": appeal.status, "note": note, **data},
+    append_to_ledger(
+        [
+            ledger_entry(
+                f"appeal.{step.transition.action}",
+                target=appeal,
+                actor=actor,
+                payload={"from": step.from_status, "to": step.to_status, "note": step.note, **step.data},
+            )
+            for step in steps
+        ]
     )
-    return event
+    return events
 
 
 def _apply(
@@ -148,11 +179,15 @@ def _apply(
     from_status = appeal.status
     if transition.target is not None:
         appeal.status = transition.target
-    appeal.due_state = appeal_due_state(
-        at, appeal.status, appeal.dispatched_at, appeal.sign_due, appeal.contact_due, appeal.resolve_due
-    )
+    appeal.due_state = _due_state(appeal, at)
     appeal.save()
     return _trace(appeal, transition, actor, at=at, from_status=from_status, note=note, data=data)
+
+
+def _due_state(appeal: Appeal, at: dt.datetime) -> str:
+    return appeal_due_state(
+        at, appeal.status, appeal.dispatched_at, appeal.sign_due, appeal.contact_due, appeal.resolve_due
+    )
 
 
 def _required(text: str, code: str, message: str) -> str:
@@ -201,14 +236,13 @@ def submit_appeal(
     external_id: str = "",
     received_at: dt.datetime | None = None,
     attachments: Sequence[UploadedFile] = (),
+    route: bool = False,
 ) -> Appeal:
     """Register an appeal from any channel. Idempotent by (channel, external_id): a repeat returns the appeal
-    first registered. A point without grid or compound is located on the grid."""
+    first registered. A point without grid or compound is located on the grid. With `route` the dispatch
+    rules send it on in the same transaction (it is stored already dispatched, after its `submit` and
+    `dispatch` events); unmatched, it waits in the dispatcher's queue."""
     external_id = external_id.strip()
-    if external_id:
-        existing = Appeal.objects.filter(channel=channel, external_id=external_id).first()
-        if existing is not None:
-            return existing
     _choice(channel, Channel, "渠道")
     _choice(kind, Kind, "诉求类型")
     _choice(urgency, Urgency, "紧急程度")
@@ -246,17 +280,35 @@ def submit_appeal(
         received_at=received_at or now,
         created_by=_acting_account(actor),
     )
-    try:
-        with transaction.atomic():
-            appeal.save(force_insert=True)
-    except IntegrityError:
-        # The same external id delivered twice at once: the other delivery committed first and wins.
-        existing = (
-            Appeal.objects.filter(channel=channel, external_id=external_id).first() if external_id else None
+    if grid is not None:
+        appeal.grid = grid
+    steps = [
+        Step(
+            workflow.TRANSITIONS["submit"],
+            "",
+            Status.RECEIVED,
+            data={
+                "channel": channel,
+                "external_id": external_id,
+                "grid": grid_id,
+                "compound": compound_id,
+                **({"urgent_reason": flagged.reason} if flagged and flagged.urgent else {}),
+            },
         )
-        if existing is None:
-            raise
-        return existing
+    ]
+    unit = _route(appeal, now, steps) if route else None
+    if external_id:
+        try:
+            with transaction.atomic():
+                appeal.save(force_insert=True)
+        except IntegrityError:
+            # Delivered before (rare, so not looked up first): the first delivery stands.
+            existing = Appeal.objects.filter(channel=channel, external_id=external_id).first()
+            if existing is None:
+                raise
+            return existing
+    else:
+        appeal.save(force_insert=True)
     if contact_name or contact_phone or contact_address:
         AppealContact.objects.create(
             appeal=appeal,
@@ -265,21 +317,32 @@ def submit_appeal(
             address_detail=contact_address.strip(),
         )
     _store_attachments(appeal, uploads, AttachmentKind.CITIZEN, actor, now)
-    _trace(
-        appeal,
-        workflow.TRANSITIONS["submit"],
-        _acting_account(actor),
-        at=now,
-        from_status="",
-        data={
-            "channel": channel,
-            "external_id": external_id,
-            "grid": grid_id,
-            "compound": compound_id,
-            **({"urgent_reason": flagged.reason} if flagged and flagged.urgent else {}),
-        },
-    )
+    if unit is not None:
+        _assign(appeal, unit, (), now)
+    _trace_steps(appeal, _acting_account(actor), now, steps)
     return appeal
+
+
+def _route(appeal: Appeal, at: dt.datetime, steps: list[Step]) -> Unit | None:
+    """Auto-dispatch a new appeal before it is first stored: its round opens on it and the `dispatch` step
+    joins `steps`. Returns the 主办 unit, or None when the rules leave it to the dispatcher."""
+    table = routing_table()
+    if appeal.grid_id is not None and not Appeal.grid.is_cached(appeal):
+        appeal.grid = table.grids[appeal.grid_id]
+    grid_path = appeal.grid.path if appeal.grid_id is not None else None
+    lineage = table.lineage(appeal.category)
+    choice = table.choice(lineage, grid_path, appeal.compound_id)
+    if choice.unit_id is None:
+        return None
+    unit = table.units[choice.unit_id]
+    standing = workflow.Standing(scope=None, grid_path=grid_path, main_unit_id=None, main_unit_kind=None)
+    transition = workflow.check_transition("dispatch", appeal.status, standing)
+    _open_round(appeal, unit, at, table.policy(lineage, appeal.urgency))
+    appeal.status = transition.target
+    appeal.due_state = _due_state(appeal, at)
+    data = _dispatch_data(unit, (), choice.rule_id)
+    steps.append(Step(transition, Status.RECEIVED, appeal.status, _auto_note(choice), data))
+    return unit
 
 
 def _store_attachments(appeal, uploads, kind, actor, at) -> list[AppealAttachment]:
@@ -310,11 +373,24 @@ def _end_assignments(appeal: Appeal, at: dt.datetime) -> None:
 
 def _start_round(appeal: Appeal, unit: Unit, assisting_units: Iterable[Unit], at: dt.datetime) -> None:
     """Give an appeal nobody holds a fresh round of handling: one 主办, its 协办, deadlines from now."""
-    due = sla_deadlines(at, deadline_policy(appeal.category, appeal.urgency))
+    table = routing_table()
+    _open_round(appeal, unit, at, table.policy(table.lineage(appeal.category), appeal.urgency))
+    _assign(appeal, unit, assisting_units, at)
+
+
+def _open_round(appeal: Appeal, unit: Unit, at: dt.datetime, policy: DeadlinePolicy) -> None:
+    due = sla_deadlines(at, policy)
+    appeal.main_unit = unit
+    appeal.dispatched_at = at
+    appeal.signed_at = appeal.first_contact_at = appeal.resolved_at = appeal.called_back_at = None
+    appeal.sign_due, appeal.contact_due, appeal.resolve_due = due.sign_due, due.contact_due, due.resolve_due
+
+
+def _assign(appeal: Appeal, unit: Unit, assisting_units: Iterable[Unit], at: dt.datetime) -> None:
     AppealAssignment.objects.bulk_create(
         [
             AppealAssignment(
-                appeal=appeal, unit=unit, role=AssignmentRole.MAIN, assigned_at=at, sign_due=due.sign_due
+                appeal=appeal, unit=unit, role=AssignmentRole.MAIN, assigned_at=at, sign_due=appeal.sign_due
             )
         ]
         + [
@@ -322,10 +398,6 @@ def _start_round(appeal: Appeal, unit: Unit, assisting_units: Iterable[Unit], at
             for u in assisting_units
         ]
     )
-    appeal.main_unit = unit
-    appeal.dispatched_at = at
-    appeal.signed_at = appeal.first_contact_at = appeal.resolved_at = appeal.called_back_at = None
-    appeal.sign_due, appeal.contact_due, appeal.resolve_due = due.sign_due, due.contact_due, due.resolve_due
 
 
 def _clear_round(appeal: Appeal, at: dt.datetime) -> None:
@@ -358,58 +430,33 @@ def _dispatch(appeal: Appeal, unit: Unit, actor, assisting_units=(), *, note: st
         actor,
         at=now,
         note=note,
-        data={
-            "unit": unit.pk,
-            "unit_name": unit.name,
-            "assisting": [u.pk for u in assisting],
-            "rule": rule_id,
-        },
+        data=_dispatch_data(unit, assisting, rule_id),
     )
     return appeal
 
 
-def appeal_facts(appeal: Appeal) -> AppealFacts:
-    ancestors = (
-        list(Category.objects.filter(pk__in=appeal.category.ancestor_ids)) if appeal.category_id else []
-    )
-    compound = appeal.compound if appeal.compound_id else None
-    return AppealFacts(
-        category_ids=frozenset(c.pk for c in ancestors),
-        category_names=tuple(c.name for c in ancestors),
-        grid_path=appeal.grid.path if appeal.grid_id else None,
-        compound_id=appeal.compound_id,
-        property_company_id=compound.property_company_id if compound else None,
-    )
-
-
-def matching_rules(facts: AppealFacts) -> list[RuleView]:
-    rules = (
-        DispatchRule.objects.filter(is_active=True, unit__is_active=True)
-        .filter(Q(category__isnull=True) | Q(category_id__in=facts.category_ids))
-        .filter(Q(compound__isnull=True) | Q(compound_id=facts.compound_id))
-        .values_list("pk", "unit_id", "category_id", "category__level", "grid__path", "compound_id")
-    )
-    return [
-        RuleView(pk, unit_id, category_id, level or 0, grid_path, compound_id)
-        for pk, unit_id, category_id, level, grid_path, compound_id in rules
-    ]
+def _dispatch_data(unit: Unit, assisting: Sequence[Unit], rule_id: int | None) -> dict:
+    return {"unit": unit.pk, "unit_name": unit.name, "assisting": [u.pk for u in assisting], "rule": rule_id}
 
 
 @transaction.atomic
 def auto_dispatch(appeal: Appeal) -> Appeal:
-    """Dispatch a newly received appeal by the dispatch rules; unmatched (or conflicting) it stays received,
-    in the dispatcher's queue."""
+    """Dispatch a received appeal by the dispatch rules; unmatched (or conflicting) it stays received, in the
+    dispatcher's queue. New appeals are routed by submit_appeal(route=True) in the same transaction."""
     appeal = _locked(appeal)
     if appeal.status != Status.RECEIVED:
         raise WorkflowError(
             "illegal_transition", f"诉求当前状态为“{Status(appeal.status).label}”，不能自动派单。"
         )
-    facts = appeal_facts(appeal)
-    choice = choose_unit(facts, matching_rules(facts), appeals_setting("PROPERTY_CATEGORY_KEYWORDS"))
+    choice = dispatch_suggestion(appeal)
     if choice.unit_id is None:
         return appeal
-    unit = Unit.objects.get(pk=choice.unit_id)
-    return _dispatch(appeal, unit, None, note=f"自动派单：{choice.reason}", rule_id=choice.rule_id)
+    unit = routing_table().units[choice.unit_id]
+    return _dispatch(appeal, unit, None, note=_auto_note(choice), rule_id=choice.rule_id)
+
+
+def _auto_note(choice: DispatchChoice) -> str:
+    return f"自动派单：{choice.reason}"
 
 
 @transaction.atomic

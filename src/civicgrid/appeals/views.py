@@ -99,9 +99,8 @@ def _submit(request, form, *, channel: str | None = None):
         fields = form.submission()
         if channel is not None:
             fields["channel"] = channel
-        appeal = services.submit_appeal(actor=request.user, **fields)
-        # A repeated hotline ticket number returns the appeal already registered, possibly long dispatched.
-        return services.auto_dispatch(appeal) if appeal.status == Status.RECEIVED else appeal
+        # A repeated hotline ticket number returns the appeal already registered, as it stands now.
+        return services.submit_appeal(actor=request.user, route=True, **fields)
 
     return _attempt(request, register, form=form)
 

@@ -69,6 +69,20 @@ class AppealFacts:
     signed_at: dt.datetime | None
 
     @classmethod
+    def of_new(cls, appeal) -> "AppealFacts | None":
+        """The facts of an appeal just inserted, from the instance itself when its grid and category are
+        loaded on it (the row holds exactly what the instance does); None when the row must be read."""
+        model = type(appeal)
+        if (appeal.grid_id is not None and not model.grid.is_cached(appeal)) or (
+            appeal.category_id is not None and not model.category.is_cached(appeal)
+        ):
+            return None
+        row = {name: getattr(appeal, name) for name in APPEAL_FIELDS if "__" not in name}
+        row["grid__path"] = appeal.grid.path if appeal.grid_id is not None else None
+        row["category__path"] = appeal.category.path if appeal.category_id is not None else None
+        return cls.from_row(row)
+
+    @classmethod
     def from_row(cls, row: dict) -> "AppealFacts":
         category_id, root_id = category_grain(row["category__path"])
         return cls(

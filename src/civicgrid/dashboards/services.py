@@ -55,8 +55,9 @@ def recorded_events(pk: int, dimensions: Dimensions, *, callbacks: bool = True) 
     return deltas
 
 
-def record_appeal_change(pk: int, before: AppealFacts | None) -> None:
-    after = appeal_facts(pk)
+def record_appeal_change(pk: int, before: AppealFacts | None, after: AppealFacts | None = None) -> None:
+    """Roll up one write of an appeal; `after` is read from its row unless the caller has it."""
+    after = after or appeal_facts(pk)
     moved = before is not None and after is not None and before.dimensions != after.dimensions
     events = recorded_events(pk, after.dimensions) if moved else None
     apply_deltas(appeal_change(before, after, events))

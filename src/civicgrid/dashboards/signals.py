@@ -1,6 +1,7 @@
 """Receivers that keep the rollups exact. Each reads the row's stored state before the write (pre_save, inside
 the writer's transaction, under the services' row lock) and after it, so an instance loaded long ago cannot
-leave a stale "before" behind. Writes that bypass signals (QuerySet.update, bulk_create) are not seen:
+leave a stale "before" behind; only a row just inserted is taken from its instance, which holds what the row
+does. Writes that bypass signals (QuerySet.update, bulk_create) are not seen:
 rebuild_rollups() repairs after them."""
 
 from django.db.models.signals import post_save, pre_delete, pre_save
@@ -9,6 +10,7 @@ from django.dispatch import receiver
 from civicgrid.appeals.models import Appeal, Callback
 
 from . import services
+from .rollups import AppealFacts
 
 
 @receiver(pre_save, sender=Appeal, dispatch_uid="dashboards_appeal_before")
@@ -17,8 +19,12 @@ def appeal_before(sender, instance: Appeal, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Appeal, dispatch_uid="dashboards_appeal_after")
-def appeal_after(sender, instance: Appeal, **kwargs) -> None:
-    services.record_appeal_change(instance.pk, instance.__dict__.pop("_rollup_before", None))
+def appeal_after(sender, instance: Appeal, created: bool, **kwargs) -> None:
+    services.record_appeal_change(
+        instance.pk,
+        instance.__dict__.pop("_rollup_before", None),
+        AppealFacts.of_new(instance) if created else None,
+    )
 
 
 @receiver(pre_delete, sender=Appeal, dispatch_uid="dashboards_appeal_deleted")

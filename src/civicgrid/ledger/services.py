@@ -29,19 +29,16 @@ def _stored_payload(payload: dict) -> dict:
 _last_head = threading.local()
 
 
-def record(
+def entry(
     action: str,
     *,
     target: Target,
     actor: AbstractBaseUser | None = None,
     payload: dict | None = None,
 ) -> LedgerEntry:
-    """Append an entry to the ledger inside the caller's transaction: it is kept or rolled back with the
-    change it records. Costs two statements (advance the head, insert the entry) when this thread made the
-    last append; otherwise the head is locked and read first, after one wasted UPDATE if the guess was
-    stale."""
+    """An entry not yet chained: give it to append() (with others recorded by the same action)."""
     target_type, target_id = target_key(target)
-    entry = LedgerEntry(
+    return LedgerEntry(
         actor=actor,
         actor_label=str(actor) if actor is not None else SYSTEM_ACTOR_LABEL,
         action=action,
@@ -49,24 +46,44 @@ def record(
         target_id=target_id,
         payload=_stored_payload(payload or {}),
     )
+
+
+def record(
+    action: str,
+    *,
+    target: Target,
+    actor: AbstractBaseUser | None = None,
+    payload: dict | None = None,
+) -> LedgerEntry:
+    """Append one entry to the ledger inside the caller's transaction (see append())."""
+    return append([entry(action, target=target, actor=actor, payload=payload)])[0]
+
+
+def append(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Chain `entries`, in order, onto the ledger inside the caller's transaction: they are kept or rolled
+    back with the change they record. Costs two statements (advance the head, insert the entries) when this
+    thread made the last append; otherwise the head is locked and read first, after one wasted UPDATE if the
+    guess was stale."""
     # savepoint=False: joining the caller's transaction costs nothing, and a failed append fails it anyway.
     with transaction.atomic(savepoint=False):
         head = getattr(_last_head, "value", None)
-        if head is None or not _advance(head, entry):
+        if head is None or not _advance(head, entries):
             locked = LedgerHead.objects.select_for_update().get_or_create(pk=1)[0]
-            _advance((locked.last_sequence, locked.last_hash), entry)  # cannot miss: the head is locked
-        entry.save()
-    _last_head.value = (entry.sequence, entry.hash)
-    return entry
+            _advance((locked.last_sequence, locked.last_hash), entries)  # cannot miss: the head is locked
+        LedgerEntry.objects.bulk_create(entries)
+    _last_head.value = (entries[-1].sequence, entries[-1].hash)
+    return entries
 
 
-def _advance(head: tuple[int, str], entry: LedgerEntry) -> bool:
-    """Chain `entry` onto `head` and move the head on to it, if the head is still `head`. The UPDATE also
-    locks the head row until the transaction ends, so no other append can chain onto the same entry."""
+def _advance(head: tuple[int, str], entries: list[LedgerEntry]) -> bool:
+    """Chain `entries` onto `head` and move the head on to the last, if the head is still `head`. The UPDATE
+    also locks the head row until the transaction ends, so no other append can chain onto the same entry."""
     last_sequence, last_hash = head
-    entry.sequence, entry.prev_hash, entry.recorded_at = last_sequence + 1, last_hash, timezone.now()
-    entry.hash = entry.compute_hash()
-    moved = LedgerHead.objects.filter(pk=1, last_sequence=last_sequence, last_hash=last_hash).update(
-        last_sequence=entry.sequence, last_hash=entry.hash
+    now = timezone.now()
+    for sequence, item in enumerate(entries, start=last_sequence + 1):
+        item.sequence, item.prev_hash, item.recorded_at = sequence, last_hash, now
+        item.hash = last_hash = item.compute_hash()
+    moved = LedgerHead.objects.filter(pk=1, last_sequence=head[0], last_hash=head[1]).update(
+        last_sequence=entries[-1].sequence, last_hash=last_hash
     )
     return moved == 1

@@ -5,33 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('api', '0001_initial'),
-        ('appeals', '0002_load_categories'),
+        ("api", "0001_initial"),
+        ("appeals", "0002_load_categories"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceRequest',
+            name="ServiceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=32, unique=True, verbose_name='令牌')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='属性')),
-                ('media_url', models.URLField(blank=True, max_length=500, verbose_name='媒体链接')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('device_id', models.CharField(blank=True, max_length=100, verbose_name='设备标识')),
-                ('account_id', models.CharField(blank=True, max_length=100, verbose_name='账户标识')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='提交时间')),
-                ('appeal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='open311_request', to='appeals.appeal', verbose_name='诉求')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='open311_requests', to='api.apiclient', verbose_name='提交应用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(editable=False, max_length=32, unique=True, verbose_name="令牌")),
+                ("attributes", models.JSONField(blank=True, default=dict, verbose_name="属性")),
+                ("media_url", models.URLField(blank=True, max_length=500, verbose_name="媒体链接")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("device_id", models.CharField(blank=True, max_length=100, verbose_name="设备标识")),
+                ("account_id", models.CharField(blank=True, max_length=100, verbose_name="账户标识")),
+                ("submitted_at", models.DateTimeField(auto_now_add=True, verbose_name="提交时间")),
+                (
+                    "appeal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="open311_request",
+                        to="appeals.appeal",
+                        verbose_name="诉求",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="open311_requests",
+                        to="api.apiclient",
+                        verbose_name="提交应用",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Open311 请求',
-                'verbose_name_plural': 'Open311 请求',
-                'ordering': ['-submitted_at'],
+                "verbose_name": "Open311 请求",
+                "verbose_name_plural": "Open311 请求",
+                "ordering": ["-submitted_at"],
             },
         ),
     ]
