@@ -65,9 +65,7 @@ def measure(count: int, workers: int) -> None:
     context = multiprocessing.get_context("fork")
     start = context.Barrier(workers + 1)
     processes = [
-        context.Process(
-            target=work, args=(k, count // workers, categories, property_matter, start)
-        )
+        context.Process(target=work, args=(k, count // workers, categories, property_matter, start))
         for k in range(workers)
     ]
     for process in processes:
