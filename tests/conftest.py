@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from smallcity import SmallCity, build_small_city
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -74,3 +75,9 @@ def artifacts_dir() -> str:
 def fast_password_hashing(settings):
     # PBKDF2 at production strength costs ~0.3 s per account; tests create dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    # Every test client calls from 127.0.0.1: counts left in the cache by one test must not limit the next.
+    cache.clear()

@@ -212,6 +212,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The open API's own limits; an API key's limit is its client's (civicgrid.api.throttling).
+    # Rate limits count callers by address: 0 trusts only the connection's own (never a client-sent
+    # X-Forwarded-For); behind N reverse proxies set CIVICGRID_PROXIES=N.
+    "NUM_PROXIES": int(os.environ.get("CIVICGRID_PROXIES", "0")),
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("CIVICGRID_API_ANON_RATE", "60/min"),
         "user": os.environ.get("CIVICGRID_API_USER_RATE", "600/min"),

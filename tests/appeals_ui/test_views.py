@@ -408,6 +408,28 @@ def test_a_citizen_submits_tracks_and_rates_without_an_account(client, stages, c
     assert (callback.via, callback.satisfaction) == ("online", "satisfied")
 
 
+PORTAL_APPEAL = {"kind": "complaint", "title": "路灯不亮", "text": "小区门口路灯坏了三天。"}
+
+
+def test_the_portal_limits_submissions_per_address_and_keeps_what_was_typed(client, db, settings):
+    settings.CIVICGRID_PORTAL_SUBMIT_RATE = "2/hour"
+    for _ in range(2):
+        assert client.post(reverse("appeals:portal"), PORTAL_APPEAL).status_code == 302
+    refused = client.post(reverse("appeals:portal"), PORTAL_APPEAL)
+    page = refused.content.decode()
+    assert refused.status_code == 429 and "操作过于频繁" in page and "小区门口路灯坏了三天。" in page
+    assert Appeal.objects.count() == 2
+    # Another address has its own count.
+    assert client.post(reverse("appeals:portal"), PORTAL_APPEAL, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_the_portal_limits_tracking_code_lookups(client, db, settings):
+    settings.CIVICGRID_PORTAL_LOOKUP_RATE = "1/min"
+    assert "查询码不存在" in client.post(reverse("appeals:track"), {"code": "ZZZZZZZZZZ"}).content.decode()
+    refused = client.post(reverse("appeals:track"), {"code": "YYYYYYYYYY"})
+    assert refused.status_code == 429 and "操作过于频繁" in refused.content.decode()
+
+
 def test_tracking_an_unknown_code_says_so(client, db):
     response = client.post(reverse("appeals:track"), {"code": "ZZZZZZZZZZ"})
     assert "查询码不存在" in response.content.decode()

@@ -41,6 +41,10 @@ DEFAULTS = {
     "PROPERTY_SCORE_WEIGHTS": {"satisfaction": 40, "not_reopened": 20, "on_time": 40},
     # Length of the monthly red (top) and black (bottom) lists.
     "SCORE_LIST_SIZE": 10,
+    # The public portal, per visitor address (DRF rate syntax): appeals submitted, and tracking-code
+    # look-ups and ratings. Hotline and staff screens are not limited.
+    "PORTAL_SUBMIT_RATE": "10/hour",
+    "PORTAL_LOOKUP_RATE": "30/min",
 }
 
 

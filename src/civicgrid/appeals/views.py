@@ -32,6 +32,7 @@ from civicgrid.web.views import PAGE_SIZE
 from . import forms, selectors, services, workflow
 from .errors import AppealError
 from .models import CallbackVia, Channel, Resolution, Satisfaction, Status
+from .portal_limits import seconds_to_wait
 
 # The portal remembers the last code a visitor submitted or looked up in the session, so the code (the
 # citizen's credential for rating) never travels in a URL, a log line or the browser history.
@@ -448,25 +449,38 @@ def supervision(request):
 # --- the public citizen portal -----------------------------------------------------------------------------
 
 
+def _portal_refusal(request, setting: str) -> str:
+    """The visitor's message when this use of the portal is over its limit, else ""."""
+    wait = seconds_to_wait(request, setting)
+    return f"操作过于频繁，请 {wait} 秒后再试。" if wait else ""
+
+
 def portal(request):
     """Anyone may submit an appeal (channel 网站) and gets its tracking code."""
     form = forms.PortalAppealForm(request.POST or None, request.FILES or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (appeal := _submit(request, form, channel=Channel.WEB))
-    ):
-        request.session[TRACKED_CODE] = appeal.tracking_code
-        messages.success(
-            request, f"提交成功！您的查询码是 {appeal.tracking_code}，请妥善保存，用于查询进度和评价。"
-        )
-        return redirect("appeals:track")
+    if request.method == "POST" and form.is_valid():
+        if refusal := _portal_refusal(request, "PORTAL_SUBMIT_RATE"):
+            # What was typed comes back (files must be chosen again: browsers never resend them).
+            form.add_error(None, f"{refusal}您填写的内容已保留。")
+            return render(request, "appeals/portal.html", {"form": form}, status=429)
+        if appeal := _submit(request, form, channel=Channel.WEB):
+            request.session[TRACKED_CODE] = appeal.tracking_code
+            messages.success(
+                request, f"提交成功！您的查询码是 {appeal.tracking_code}，请妥善保存，用于查询进度和评价。"
+            )
+            return redirect("appeals:track")
     return render(request, "appeals/portal.html", {"form": form})
 
 
 def track(request):
     """Track an appeal by its code: citizen-safe fields and the public timeline; rate it once resolved."""
     form = forms.TrackForm(request.POST or None)
+    # Every look-up counts, a wrong code too: the limit is what makes guessing codes hopeless.
+    if request.method == "POST" and (refusal := _portal_refusal(request, "PORTAL_LOOKUP_RATE")):
+        form.add_error(None, refusal)
+        return render(
+            request, "appeals/track.html", {"form": form, "tracked": None, "rating": None}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         request.session[TRACKED_CODE] = form.cleaned_data["code"]
         return redirect("appeals:track")
@@ -487,7 +501,9 @@ def rate(request):
     if not code:
         return redirect("appeals:track")
     form = forms.CitizenRatingForm(request.POST, actor=None, appeal=None)
-    if form.is_valid():
+    if refusal := _portal_refusal(request, "PORTAL_LOOKUP_RATE"):
+        messages.error(request, refusal)
+    elif form.is_valid():
         appeal = selectors.appeal_with_tracking_code(code)
         work = partial(services.record_callback, appeal, tracking_code=code, **form.cleaned_data)
         _attempt(request, work, done="感谢您的评价！")
