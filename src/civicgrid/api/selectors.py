@@ -70,12 +70,6 @@ def dispatch_rules_for(actor) -> QuerySet[DispatchRule]:
     return rules.filter(Q(grid__isnull=True) | scope.grid_q("grid__path"))
 
 
-def appeal_with_external_id(channel: str, external_id: str) -> Appeal | None:
-    """An appeal already registered under a source system's number (idempotent intake), unscoped: only
-    used to tell a repeat from a first submission."""
-    return Appeal.objects.filter(channel=channel, external_id=external_id).first() if external_id else None
-
-
 def pending_extension_of(appeal: Appeal) -> ExtensionRequest | None:
     return appeal.extensions.filter(decision=ExtensionDecision.PENDING).first()
 

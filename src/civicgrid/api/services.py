@@ -7,18 +7,17 @@ every use of a key that changed something. A plain read is only counted in ApiKe
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from civicgrid.appeals.errors import WorkflowError
 from civicgrid.appeals.models import Appeal, Channel
-from civicgrid.appeals.services import submit_appeal
+from civicgrid.appeals.services import register_appeal
 from civicgrid.ledger.services import record
 
 from .keys import new_token, token_digest
 from .models import ApiClient, ApiKey, ApiKeyUse, ApiScope
-from .selectors import appeal_with_external_id
 
 # last_used_at is for people deciding which keys are dead, so minute precision saves an UPDATE per request.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
@@ -152,16 +151,7 @@ def submit_appeal_once(
 ) -> tuple[Appeal, bool]:
     """(appeal, created): a new appeal, or the one already registered under (channel, external_id), which
     must be among `visible` (the caller's own scope): an id someone else registered is refused."""
-    existing = appeal_with_external_id(channel, external_id)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                return submit_appeal(channel=channel, external_id=external_id, route=True, **fields), True
-        except IntegrityError:
-            # An identical submission raced past the service's duplicate check and won.
-            existing = appeal_with_external_id(channel, external_id)
-            if existing is None:
-                raise
-    if not visible.filter(pk=existing.pk).exists():
+    appeal, created = register_appeal(channel=channel, external_id=external_id, route=True, **fields)
+    if not created and not visible.filter(pk=appeal.pk).exists():
         raise WorkflowError("external_id_taken", "该来源编号已被其他诉求使用。")
-    return existing, False
+    return appeal, created

@@ -214,8 +214,13 @@ def _choice(value: str, choices, field: str) -> str:
     return value
 
 
+def submit_appeal(**fields) -> Appeal:
+    """register_appeal() for callers that need not know whether the appeal is new."""
+    return register_appeal(**fields)[0]
+
+
 @transaction.atomic
-def submit_appeal(
+def register_appeal(
     *,
     channel: str,
     kind: str,
@@ -237,11 +242,11 @@ def submit_appeal(
     received_at: dt.datetime | None = None,
     attachments: Sequence[UploadedFile] = (),
     route: bool = False,
-) -> Appeal:
-    """Register an appeal from any channel. Idempotent by (channel, external_id): a repeat returns the appeal
-    first registered. A point without grid or compound is located on the grid. With `route` the dispatch
-    rules send it on in the same transaction (it is stored already dispatched, after its `submit` and
-    `dispatch` events); unmatched, it waits in the dispatcher's queue."""
+) -> tuple[Appeal, bool]:
+    """Register an appeal from any channel: (appeal, created). Idempotent by (channel, external_id): a repeat
+    returns the appeal first registered, not created. A point without grid or compound is located on the
+    grid. With `route` the dispatch rules send it on in the same transaction (it is stored already
+    dispatched, after its `submit` and `dispatch` events); unmatched, it waits in the dispatcher's queue."""
     external_id = external_id.strip()
     _choice(channel, Channel, "渠道")
     _choice(kind, Kind, "诉求类型")
@@ -306,7 +311,7 @@ def submit_appeal(
             existing = Appeal.objects.filter(channel=channel, external_id=external_id).first()
             if existing is None:
                 raise
-            return existing
+            return existing, False
     else:
         appeal.save(force_insert=True)
     if contact_name or contact_phone or contact_address:
@@ -320,7 +325,7 @@ def submit_appeal(
     if unit is not None:
         _assign(appeal, unit, (), now)
     _trace_steps(appeal, _acting_account(actor), now, steps)
-    return appeal
+    return appeal, True
 
 
 def _route(appeal: Appeal, at: dt.datetime, steps: list[Step]) -> Unit | None:
