@@ -8,12 +8,13 @@ import re
 
 import pytest
 from django.utils import timezone
+from samplefiles import photo_png
 from smallcity import PASSWORD, build_small_city
 
 from civicgrid.appeals import services
 from civicgrid.appeals.models import Appeal, Status
 
-from .conftest import Stages, add_department, ensure_categories, photo_png
+from .conftest import Stages, add_department, ensure_categories
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

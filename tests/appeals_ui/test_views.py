@@ -5,11 +5,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from samplefiles import photo_png
 
 from civicgrid.appeals import services
 from civicgrid.appeals.models import Appeal, Channel, Status
 
-from .conftest import add_department, ensure_categories, photo_png
+from .conftest import add_department, ensure_categories
 
 
 def act(client, appeal, action, **data):

@@ -3,12 +3,15 @@ service or selector is then called with. Related ids are looked up within the ca
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from civicgrid.appeals.models import (
     Appeal,
+    AppealAttachment,
     AppealEvent,
     CallbackVia,
     Category,
@@ -31,6 +34,7 @@ from civicgrid.grid.selectors import compounds_for, grids_for
 from .selectors import categories
 
 NOTE_MAX = 4000
+MAX_FILES = 9  # per request, as many photos as a phone's picker sends at once
 MAX_ID = 2**63 - 1
 # No appeal predates the 12345 hotlines; far older times are typing errors (and, before 1901, Shanghai's
 # local mean time, which no client could parse back).
@@ -50,9 +54,24 @@ class JsonTyped:
     json_types: tuple[type, ...]
 
     def to_internal_value(self, data):
+        # A multipart form (a body with files) carries every value as text; there DRF's parsing applies.
+        if html.is_html_input(self.root.initial_data):
+            return super().to_internal_value(data)
         if not isinstance(data, self.json_types) or (isinstance(data, bool) and bool not in self.json_types):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def uploads(help_text: str) -> serializers.ListField:
+    """Files sent as repeated parts of a multipart/form-data body; their type and size are checked by the
+    service (appeals/attachments.py)."""
+    return serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        default=list,
+        max_length=MAX_FILES,
+        help_text=help_text,
+    )
 
 
 class Text(JsonTyped, serializers.CharField):
@@ -179,8 +198,20 @@ class ContactSerializer(serializers.Serializer):
     masked = serializers.BooleanField(help_text="是否已按角色脱敏")
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="下载地址（同样的权限）")
+
+    class Meta:
+        model = AppealAttachment
+        fields = ["id", "kind", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, attachment: AppealAttachment) -> str:
+        return reverse("api:appeal-attachment", args=[attachment.appeal_id, attachment.pk])
+
+
 class AppealDetailSerializer(AppealSerializer):
     contact = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(AppealSerializer.Meta):
@@ -202,6 +233,7 @@ class AppealDetailSerializer(AppealSerializer):
             "sign_due",
             "contact_due",
             "contact",
+            "attachments",
             "allowed_actions",
         ]
 
@@ -317,6 +349,7 @@ class AppealSubmitSerializer(serializers.Serializer):
         help_text="来源系统工单号；重复提交返回原诉求",
     )
     received_at = serializers.DateTimeField(required=False, help_text="来源系统的受理时间，缺省为现在")
+    attachments = uploads("照片等附件，以 multipart/form-data 提交")
 
     def validate_received_at(self, value: dt.datetime) -> dt.datetime:
         if value > timezone.now() + dt.timedelta(minutes=5):
@@ -346,6 +379,7 @@ class DispatchSerializer(NoteSerializer):
 
 class ResolveSerializer(serializers.Serializer):
     reply = Text(max_length=NOTE_MAX)
+    evidence = uploads("办理佐证（照片、文件），以 multipart/form-data 提交")
 
 
 class CallbackSerializer(NoteSerializer):

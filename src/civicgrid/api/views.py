@@ -5,17 +5,20 @@ domain services, which check state, role and reach."""
 from collections.abc import Callable
 from dataclasses import asdict
 
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from civicgrid.appeals import services as appeal_services
 from civicgrid.appeals.errors import WorkflowError
 from civicgrid.appeals.models import Appeal, Channel
-from civicgrid.appeals.selectors import appeal_timeline, appeals_for
+from civicgrid.appeals.selectors import appeal_timeline, appeals_for, attachment_of
 from civicgrid.directory.selectors import units_for
 from civicgrid.grid.selectors import compounds_for, grids_for
 
@@ -23,6 +26,7 @@ from . import serializers as s
 from .base import ApiEndpoint
 from .idempotency import external_id_for
 from .models import ApiKey, ApiScope
+from .parsers import BoundedJSONParser
 from .selectors import (
     CATALOGUE_LOOKUPS,
     ID,
@@ -37,6 +41,8 @@ from .selectors import (
     warnings_for,
 )
 from .services import submit_appeal_once
+
+JSON, MULTIPART = "application/json", "multipart/form-data"
 
 
 def validated(serializer_class: type[serializers.Serializer], data, request) -> dict:
@@ -177,6 +183,10 @@ WORKFLOW_ACTIONS: dict[str, tuple[type[serializers.Serializer], Callable]] = {
 }
 
 
+# Actions whose body may carry files.
+WITH_FILES = {"resolve"}
+
+
 def workflow_action(path: str):
     """The endpoint POST /appeals/{id}/<path>/: validate, call the service, answer the appeal as it is now."""
     input_serializer, service = WORKFLOW_ACTIONS[path]
@@ -192,7 +202,9 @@ def workflow_action(path: str):
     perform.__name__ = f"{path.replace('-', '_')}_action"
     routed = action(detail=True, methods=["post"], url_path=path, url_name=path)(perform)
     return extend_schema(
-        request=input_serializer,
+        request={JSON: input_serializer, MULTIPART: input_serializer}
+        if path == "resolve"
+        else input_serializer,
         responses=s.AppealDetailSerializer,
         operation_id=f"appeals_{path.replace('-', '_')}",
     )(routed)
@@ -204,6 +216,8 @@ class AppealViewSet(ReadableViewSet):
 
     selector = staticmethod(appeals_for)
     filters = s.AppealFilterSerializer
+    # Intake and 办结 may carry files (photos, evidence) in a multipart/form-data body.
+    parser_classes = [BoundedJSONParser, MultiPartParser]
     write_scopes = {"create": ApiScope.SUBMIT}
 
     def get_serializer_class(self):
@@ -213,7 +227,7 @@ class AppealViewSet(ReadableViewSet):
         return filtered_appeals(queryset, criteria)
 
     @extend_schema(
-        request=s.AppealSubmitSerializer,
+        request={JSON: s.AppealSubmitSerializer, MULTIPART: s.AppealSubmitSerializer},
         responses={201: s.AppealDetailSerializer, 200: s.AppealDetailSerializer},
         description="登记诉求。`external_id` 或 `Idempotency-Key` 头重复时返回原诉求（200）。",
     )
@@ -229,6 +243,18 @@ class AppealViewSet(ReadableViewSet):
         )
         data = s.AppealDetailSerializer(appeal, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+        description="下载诉求的一个附件；看得到诉求的人才能下载。",
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>[^/]+)")
+    def attachment(self, request, pk=None, attachment_pk=None):
+        appeal = self.get_object()
+        if not ID.fullmatch(attachment_pk):
+            raise NotFound
+        stored = attachment_of(appeal, int(attachment_pk))
+        return FileResponse(stored.file.open("rb"), content_type=stored.content_type)
 
     @extend_schema(responses=s.AppealEventSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=s.AppealEventSerializer)

@@ -26,6 +26,7 @@ from .dispatching import DispatchChoice
 from .models import (
     Appeal,
     AppealAssignment,
+    AppealAttachment,
     AppealContact,
     AppealEvent,
     Category,
@@ -62,6 +63,11 @@ def appeals_for(actor) -> QuerySet[Appeal]:
 
 def appeal_for(actor, pk: int) -> Appeal:
     return get_object_or_404(appeals_for(actor), pk=pk)
+
+
+def attachment_of(appeal: Appeal, pk: int) -> AppealAttachment:
+    """One file of an appeal the caller has already been allowed to see."""
+    return get_object_or_404(appeal.attachments, pk=pk)
 
 
 def _by_urgency_then_age(appeals: QuerySet[Appeal]) -> list[Appeal]:

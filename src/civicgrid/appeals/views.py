@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -294,8 +294,7 @@ def appeal_detail(request, pk: int):
 
 @login_required
 def attachment(request, pk: int, attachment_pk: int):
-    appeal = selectors.appeal_for(request.user, pk)
-    stored = get_object_or_404(appeal.attachments, pk=attachment_pk)
+    stored = selectors.attachment_of(selectors.appeal_for(request.user, pk), attachment_pk)
     inline = stored.content_type.startswith("image/")
     return FileResponse(stored.file.open("rb"), content_type=stored.content_type, as_attachment=not inline)
 
