@@ -14,13 +14,19 @@ from .classifier import (
 )
 
 CARD_PATH = MODEL_PATH.parent / "MODEL_CARD.md"
+SPLIT_NAMES = {
+    "grouped": "分组（近似重复文本不跨两边）",
+    "held-back": "模拟新留言（只去掉测试留言自身的副本）",
+    "ungrouped": "不分组（有泄漏，仅作对照）",
+}
 
 
 def report(evaluation: Evaluation) -> str:
     """Macro-F1 of the model and the baseline, per-class F1 of both and the model's confusion matrix."""
     width = max(len(category) for category in evaluation.categories) + 2
     lines = [
-        f"留出评估（{evaluation.folds} 折分组交叉验证，{evaluation.test_size} 条完整留言）",
+        f"留出评估（{evaluation.folds} 折交叉验证，划分：{SPLIT_NAMES[evaluation.split]}，"
+        f"{evaluation.test_size} 条完整留言）",
         f"macro-F1  本模型 {evaluation.macro_f1():.4f}  "
         f"基线(TF-IDF+LinearSVC) {evaluation.macro_f1('baseline'):.4f}",
         "",
@@ -112,6 +118,11 @@ near-duplicates over *all* examples: same normalised title or character-3-shingl
 detail-only examples of the same message, so no text (or near-copy) is on both sides. Every complete record
 is tested exactly once; the scores below pool all folds. The baseline (TF-IDF over jieba words of
 title + detail, LinearSVC C=1) is trained and tested on exactly the same folds.
+
+This is the strictest honest split: a new appeal often *does* have a near-identical predecessor (a repeat
+complaint, another resident about the same problem). `civicgrid insight evaluate --split held-back` removes
+only a test record's own copies and scores the model as it meets appeals it has never seen;
+`benchmarks/insight_splits.py` prints all splits side by side (figures in docs/insight.md).
 
 ## Scores (held-out complete records)
 {scores}

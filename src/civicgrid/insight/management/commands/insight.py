@@ -37,9 +37,16 @@ class Command(BaseCommand):
         train = actions.add_parser("train", help="用共享数据训练留言分类模型并写出模型卡")
         train.add_argument("--no-evaluate", action="store_true", help="跳过分组交叉验证（更快）")
         evaluate = actions.add_parser(
-            "evaluate", help="分组交叉验证：macro-F1、各类 F1、混淆矩阵，并与基线比较"
+            "evaluate", help="交叉验证（默认分组划分）：macro-F1、各类 F1、混淆矩阵，并与基线比较"
         )
         self._input(evaluate, ("title", "detail", "label"), required=False)
+        evaluate.add_argument(
+            "--split",
+            choices=("grouped", "held-back", "ungrouped"),
+            default="grouped",
+            help="划分：grouped 近似重复文本不跨训练/测试（默认）；"
+            "held-back 只去掉测试留言自身的副本，模拟从未见过的新留言；ungrouped 不去副本（有泄漏，作对照）",
+        )
         for name, help_text, columns in (
             ("classify", "给每条留言预测一级分类和置信度", ("title", "detail")),
             ("urgent", "识别急难险重留言并给出原因", ("title", "detail", "time")),
@@ -111,7 +118,7 @@ class Command(BaseCommand):
             self._evaluate_file(options)
             return
         with tqdm(total=classifier.FOLDS, desc="交叉验证", file=sys.stderr) as bar:
-            evaluation = classifier.cross_validate(labelled_texts(), bar)
+            evaluation = classifier.cross_validate(labelled_texts(), bar, options["split"])
         self.stdout.write(report(evaluation))
 
     def _evaluate_file(self, options):
