@@ -20,6 +20,8 @@ LABELS = Path(__file__).with_name("urgent_labels.csv")
         ("外墙瓷砖脱落", "今天又有外墙瓷砖掉落，差点砸伤小孩", "高空坠物"),
         ("项目拖欠农民工工资", "三十多名农民工的工资拖欠半年", "拖欠多名工人工资"),
         ("再不解决我就跳楼", "", "自伤自杀"),
+        ("征地补偿", "村民们准备明天集体上访市政府", "群体性事件"),
+        ("小区污水倒灌", "粪水已经漫进客厅，老人只能搬走", "水淹内涝"),
     ],
 )
 def test_emergencies_are_flagged_with_a_reason(title, detail, category):
@@ -37,6 +39,14 @@ def test_emergencies_are_flagged_with_a_reason(title, detail, category):
         ("燃气检查", "入户检查后确认没有漏气"),
         ("房价太高", "这价格简直是跳楼价"),
         ("旧事", "2012年3月围墙倒塌，至今没有追责"),
+        ("修桥", "为了减轻生产成本，农户冒险通行"),
+        ("上访多年", "心中悲愤，不能砍人，不能跳楼，只能写下这些字"),
+        ("征拆", "开发公司对我家暴征暴拆"),
+        ("物业纠纷", "业主们多次集体上访无果"),
+        ("维权", "开发商违法失信，往往引发上街游行等群体性事件"),
+        ("违建", "违法违建现象已成塌方式发展"),
+        ("装修", "烟道打眼后钉子锈了，漏水进屋"),
+        ("消防通道", "此前小区发生火灾，消防车进不来"),
     ],
 )
 def test_hypothetical_negated_figurative_and_old_events_are_not_urgent(title, detail):
@@ -60,6 +70,6 @@ def test_precision_and_recall_on_hand_labelled_messages(teddy_dir):
     true_positives = sum(flagged[key] and gold[key] for key in gold)
     precision = true_positives / sum(flagged.values())
     recall = true_positives / sum(gold.values())
-    # Measured 0.60 / 0.86 on this set (docs/insight.md); the floor catches regressions, not noise.
-    assert precision >= 0.55
-    assert recall >= 0.75
+    # Measured 0.57 / 0.88 on this set (docs/insight.md); the floor catches regressions, not noise.
+    assert precision >= 0.54
+    assert recall >= 0.84
