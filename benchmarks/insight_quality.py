@@ -36,18 +36,20 @@ def urgent_check() -> None:
     texts = {}
     for name in {row["file"] for row in labels}:
         texts |= {(name, row["留言编号"]): row for row in read_table(data_file(name))}
-    outcome = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+    results = []
     for label in labels:
         message = texts[(label["file"], label["message_id"])]
-        flagged = assess(message["留言主题"], message["留言详情"], int(message["留言时间"][:4])).urgent
-        gold = label["urgent"] == "1"
-        outcome[("t" if flagged == gold else "f") + ("p" if flagged else "n")] += 1
-    precision = outcome["tp"] / (outcome["tp"] + outcome["fp"])
-    recall = outcome["tp"] / (outcome["tp"] + outcome["fn"])
-    print(
-        f"urgent: {len(labels)} labelled messages ({outcome['tp'] + outcome['fn']} urgent): "
-        f"precision {precision:.3f}, recall {recall:.3f} ({outcome})"
-    )
+        assessment = assess(message["留言主题"], message["留言详情"], int(message["留言时间"][:4]))
+        results.append((assessment, label["urgent"] == "1"))
+    urgent = sum(gold for _, gold in results)
+    print(f"urgent: {len(labels)} labelled messages ({urgent} urgent)")
+    for tier, flagged in (("all flags", lambda a: a.urgent), ("certain flags", lambda a: a.certain)):
+        outcome = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+        for assessment, gold in results:
+            hit = flagged(assessment)
+            outcome[("t" if hit == gold else "f") + ("p" if hit else "n")] += 1
+        precision = outcome["tp"] / max(1, outcome["tp"] + outcome["fp"])
+        print(f"  {tier:<14} precision {precision:.3f}, recall {outcome['tp'] / urgent:.3f} ({outcome})")
 
 
 def times(rows, column):

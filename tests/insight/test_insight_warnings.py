@@ -58,4 +58,9 @@ def test_urgent_cases_and_ordering():
     gas = AppealEvent("u1", NOW - timedelta(hours=1), "G4", title="楼道燃气泄漏", detail="闻到很浓的煤气味")
     quiet = AppealEvent("q1", NOW - timedelta(hours=1), "G4", title="建议增加公交线路")
     assert [w.appeal_ids for w in urgent_cases([gas, quiet], NOW)] == [("u1",)]
+    assert urgent_cases([gas], NOW)[0].severity == "高"
+    background = AppealEvent(
+        "b1", NOW - timedelta(hours=1), "G4", title="车库出租", detail="车库里住人，上周失火了"
+    )
+    assert urgent_cases([background], NOW)[0].severity == "中"
     assert early_warnings([gas, quiet], NOW)[0].kind == "urgent"

@@ -29,6 +29,12 @@ _NEGATION = re.compile(r"(没有|没|未|无|不|并未|不会|不能|不敢|不
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Words right after the danger term that turn it into a risk, a condition or an old story.
 _RISK_AFTER = re.compile(r"^.{0,8}?(隐患|风险|危险|的可能|后果不堪设想|时|多年)")
+# Words around the evidence that say the danger is present now. With them, or when the title itself states
+# the danger, a flag is "certain"; on the hand-labelled set such flags are right far more often than the
+# rest (docs/insight.md).
+_PRESENT = re.compile(
+    r"正在|现在|目前|今天|今晚|今早|刚才|刚刚|昨天|昨晚|马上|随时|威胁|危及|紧急|急需|至今|仍然|还在|一直"
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,9 @@ class UrgentAssessment:
     urgent: bool
     categories: tuple[str, ...] = ()
     reason: str = ""
+    # The title states the danger, or the words around it say it is happening now: worth acting on at
+    # once. Other flags (疑似) need a dispatcher's reading first.
+    certain: bool = False
 
 
 def _stated_as_happening(sentence: str, start: int, end: int, danger: Danger, year: int | None) -> bool:
@@ -160,14 +169,20 @@ def assess(title: str | None, detail: str | None = "", year: int | None = None) 
     are history rather than emergencies.
     """
     evidence: dict[str, str] = {}
-    for sentence in _SENTENCE.split(f"{normalize(title)}。{normalize(detail)}"):
-        for danger in DANGERS:
-            if danger.label in evidence:
-                continue
-            match = danger.pattern.search(sentence)
-            if match and _stated_as_happening(sentence, match.start(), match.end(), danger, year):
-                evidence[danger.label] = sentence[max(0, match.start() - 20) : match.end() + 20].strip()
+    certain = False
+    for part, text in (("title", normalize(title)), ("detail", normalize(detail))):
+        for sentence in _SENTENCE.split(text):
+            for danger in DANGERS:
+                if danger.label in evidence:
+                    continue
+                match = danger.pattern.search(sentence)
+                if match and _stated_as_happening(sentence, match.start(), match.end(), danger, year):
+                    words = sentence[max(0, match.start() - 20) : match.end() + 20].strip()
+                    evidence[danger.label] = words
+                    certain = certain or part == "title" or bool(_PRESENT.search(words))
     if not evidence:
         return UrgentAssessment(False)
     reason = "；".join(f"{label}：“{words}”" for label, words in evidence.items())
-    return UrgentAssessment(True, tuple(evidence), f"疑似急难险重（{reason}）")
+    return UrgentAssessment(
+        True, tuple(evidence), f"{'' if certain else '疑似'}急难险重（{reason}）", certain
+    )

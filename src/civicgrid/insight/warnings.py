@@ -152,7 +152,7 @@ def urgent_cases(appeals: list[AppealEvent], now: datetime) -> list[EarlyWarning
             warnings.append(
                 EarlyWarning(
                     "urgent",
-                    "高",
+                    "高" if result.certain else "中",
                     appeal.grid_id,
                     (appeal.appeal_id,),
                     f"诉求 {appeal.appeal_id}：{result.reason}",

@@ -176,10 +176,11 @@ class Command(BaseCommand):
                 year = self._time(row, columns["time"], number, options["input"], required=False)
                 result = assess(row[columns["title"]], row[columns["detail"]], year.year if year else None)
                 row["urgent"] = "是" if result.urgent else "否"
+                row["urgent_level"] = ("确定" if result.certain else "疑似") if result.urgent else ""
                 row["urgent_categories"] = "、".join(result.categories)
                 row["urgent_reason"] = result.reason
                 bar.update(1)
-        self._write(options["output"], rows, ["urgent", "urgent_categories", "urgent_reason"])
+        self._write(options["output"], rows, ["urgent", "urgent_level", "urgent_categories", "urgent_reason"])
 
     def _reply_quality(self, options):
         from civicgrid.insight.reply_quality import score_replies
