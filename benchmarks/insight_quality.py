@@ -24,8 +24,8 @@ from civicgrid.insight.classifier import load_model  # noqa: E402
 from civicgrid.insight.dataset import REPLIES_FILE, data_file, read  # noqa: E402
 from civicgrid.insight.hot_issues import parse_time  # noqa: E402
 from civicgrid.insight.reply_quality import score_replies  # noqa: E402
-from civicgrid.insight.tables import read_table  # noqa: E402
 from civicgrid.insight.urgent import assess  # noqa: E402
+from civicgrid.tables import read_table  # noqa: E402
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "insight"
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from civicgrid.insight.management.commands.insight import Command
-from civicgrid.insight.tables import read_table
+from civicgrid.tables import read_table
 
 HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情"]
 ROWS = [

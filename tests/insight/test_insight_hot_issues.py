@@ -10,7 +10,7 @@ from civicgrid.insight.hot_issues import (
     parse_time,
     summary_rows,
 )
-from civicgrid.insight.tables import read_table
+from civicgrid.tables import read_table
 
 FACTORS = {"reporters": 3, "appeals": 4, "likes": 2, "dislikes": 0, "recent_share": 0.0, "span_days": 10}
 

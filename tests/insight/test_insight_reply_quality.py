@@ -7,7 +7,7 @@ from pathlib import Path
 from scipy.stats import spearmanr
 
 from civicgrid.insight.reply_quality import boilerplate_copies, score_replies, timeliness
-from civicgrid.insight.tables import read_table
+from civicgrid.tables import read_table
 
 GRADES = Path(__file__).with_name("reply_grades.csv")
 APPEAL = "A市阳光小区路灯不亮 阳光小区路灯坏了一个月，晚上出行很不安全"

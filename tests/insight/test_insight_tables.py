@@ -1,7 +1,7 @@
 import pytest
 from openpyxl import Workbook
 
-from civicgrid.insight.tables import InputError, read_table, require_columns, require_text, write_table
+from civicgrid.tables import InputError, read_table, require_columns, require_text, write_table
 
 
 def test_reads_utf8_with_bom(tmp_path):

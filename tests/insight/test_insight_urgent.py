@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from civicgrid.insight.tables import read_table
 from civicgrid.insight.urgent import assess
+from civicgrid.tables import read_table
 
 LABELS = Path(__file__).with_name("urgent_labels.csv")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .tables import InputError, read_table
+from civicgrid.tables import InputError, read_table
 
 TEDDY = "teddy2020"
 TITLES_FILE = "附件2_titles_dev.csv"

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from . import selectors
+from . import roster, selectors
 from .models import Organisation
 from .rules.dates import month_start
 from .rules.dues import DuesCategory
@@ -39,6 +39,15 @@ def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, int]], first
         sheet.cell(row=1, column=index).font = Font(bold=True)
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def roster_template_workbook() -> Workbook:
+    """The roster layout `import_roster` reads, with one invented example row to overwrite."""
+    workbook = Workbook()
+    sheet = _sheet(workbook, "党员花名册", [(header, 14) for header in roster.COLUMNS.values()], first=True)
+    for row in roster.template_rows():
+        sheet.append([row[header] for header in roster.COLUMNS.values()])
+    return workbook
 
 
 def meeting_ledger_workbook(organisation: Organisation, year: int, today: date) -> Workbook:

@@ -18,7 +18,7 @@ from civicgrid.directory.models import Person, Role
 from civicgrid.directory.scope import scope_of
 from civicgrid.ledger.services import record as record_in_ledger
 
-from . import selectors
+from . import roster, selectors
 from .models import (
     AppraisalResult,
     AppraisalRound,
@@ -199,6 +199,47 @@ def register_member(
         payload={"organisation": organisation.pk, "status": status},
     )
     return member
+
+
+@transaction.atomic
+def import_roster(*, organisation: Organisation, rows: list[dict[str, str]], actor) -> list[PartyMember]:
+    """Enter a branch's existing members from its roster file (party/roster.py), all or none. A person the
+    platform knows by the same name and phone is that person (phones are not unique: a family shares one, a
+    caller may give a surname only), provided they are not a member already; anyone else is added."""
+    _require_manager(actor, organisation)
+    if organisation.kind != OrganisationKind.BRANCH:
+        raise RuleViolation("roster_branch", "党员编入党支部", "花名册只能导入到党支部。")
+    entries = roster.read_roster(rows)
+    known: dict[tuple[str, str], list[Person]] = {}
+    for person in Person.objects.filter(phone__in=[e.phone for e in entries]).select_related("party_member"):
+        known.setdefault((person.name, person.phone), []).append(person)
+    problems, people = [], []
+    for entry in entries:
+        same = known.get((entry.name, entry.phone), [])
+        member = next((p.party_member for p in same if hasattr(p, "party_member")), None)
+        if member is not None:
+            problems.append(
+                roster.RosterProblem(entry.number, "姓名", f"{entry.name} 已是党员（{member.organisation}）")
+            )
+        people.append(same[0] if same else None)
+    if problems:
+        raise roster.RosterError(problems)
+    today = timezone.localdate()  # the dues ledger starts when the branch starts keeping it here
+    return [
+        register_member(
+            person=person or Person.objects.create(name=entry.name, phone=entry.phone),
+            organisation=organisation,
+            status=entry.status,
+            admitted_on=entry.admitted_on,
+            full_since=entry.full_since,
+            dues_category=entry.dues_category,
+            dues_base=entry.dues_base,
+            dues_from=today,
+            is_mobile=entry.is_mobile,
+            actor=actor,
+        )
+        for entry, person in zip(entries, people, strict=True)
+    ]
 
 
 @transaction.atomic

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from civicgrid.appeals import selectors as appeal_selectors
 from civicgrid.directory import selectors as directory_selectors
 from civicgrid.directory.privacy import phone_for
+from civicgrid.tables import InputError, read_upload
 
-from . import exports, selectors, services
+from . import exports, roster, selectors, services
 from .forms import (
     AppealTaskForm,
     ApplicationForm,
@@ -428,6 +429,36 @@ def export_meetings(request, pk: int):
     year = _year(request)
     workbook = exports.meeting_ledger_workbook(organisation, year, timezone.localdate())
     return _xlsx(workbook, f"meetings-{organisation.pk}-{year}.xlsx")
+
+
+@login_required
+def roster_import(request, pk: int):
+    """党员花名册导入: upload a roster file; all members are entered, or none and every problem is listed."""
+    organisation = selectors.branch_for(request.user, pk)
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("roster")
+        try:
+            if upload is None:
+                raise InputError("请选择花名册文件（.xlsx 或 CSV）。")
+            members = services.import_roster(
+                organisation=organisation, rows=read_upload(upload), actor=request.user
+            )
+        except roster.RosterError as error:
+            problems = error.problems
+        except (InputError, RuleViolation) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已导入 {len(members)} 名党员。")
+            return redirect("party:branch", pk=organisation.pk)
+    context = {"branch": organisation, "columns": roster.COLUMNS.values(), "problems": problems}
+    return render(request, "party/roster.html", context, status=400 if problems else 200)
+
+
+@login_required
+def roster_template(request, pk: int):
+    selectors.branch_for(request.user, pk)
+    return _xlsx(exports.roster_template_workbook(), "党员花名册模板.xlsx")
 
 
 @login_required

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from civicgrid.insight.tables import InputError, read_table, require_columns, require_text, write_table
+from civicgrid.tables import InputError, read_table, require_columns, require_text, write_table
 
 BATCH = 500
 

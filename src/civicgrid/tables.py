@@ -1,4 +1,5 @@
-"""Reading analysts' CSV/Excel files into plain records and writing results without partial output."""
+"""Reading CSV/Excel files people supply (analysts, branch secretaries) into plain records, and writing
+results without partial output."""
 
 import csv
 import os
@@ -21,6 +22,23 @@ def read_table(path: str | os.PathLike, encoding: str = "utf-8") -> list[dict[st
     if path.suffix.lower() == ".xls":
         raise InputError(f"{path.name} 是旧版 .xls 格式，请在 Excel 中另存为 .xlsx 或 UTF-8 CSV 后再试。")
     return _read_csv(path, encoding)
+
+
+def read_upload(upload) -> list[dict[str, str]]:
+    """A file uploaded on a screen (Django's UploadedFile), read like read_table through a temporary copy
+    under its own name. A CSV saved by Chinese Excel (GB18030) is read as such: there is no option to ask."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / (Path(upload.name or "").name or "upload.csv")
+        with open(path, "wb") as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+        raw = path.read_bytes() if path.suffix.lower() == ".csv" else b""
+        try:
+            raw.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "gb18030" if _decodes_as_gbk(raw) else "utf-8"
+        return read_table(path, encoding)
 
 
 def _read_csv(path: Path, encoding: str) -> list[dict[str, str]]:
