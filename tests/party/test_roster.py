@@ -69,7 +69,14 @@ def test_a_good_roster_reads_with_its_dates_choices_and_defaults():
         DuesCategory.EMPLOYED,
         True,
     )
-    assert read_roster([row(入党日期="2012-06-30 00:00:00")])[0].admitted_on == date(2012, 6, 30)
+    spelled = read_roster(
+        [row(入党日期="2012-06-30 00:00:00", 手机号="137-0000 0001", 党费类别="在职（按工资）")]
+    )
+    assert (spelled[0].admitted_on, spelled[0].phone, spelled[0].dues_category) == (
+        date(2012, 6, 30),
+        "13700000001",
+        DuesCategory.EMPLOYED,
+    )
 
 
 def test_every_problem_is_named_by_row_and_column():

@@ -29,7 +29,9 @@ COLUMNS = {
 REQUIRED = ("name", "phone", "status", "admitted_on")
 STATUSES = {"正式党员": MemberStatus.FULL, "预备党员": MemberStatus.PROBATIONARY}
 # "在职（按工资）" or just "在职": the label before its explanation is enough.
-DUES_CATEGORIES = {label.split("（")[0]: value for value, label in DuesCategory.CHOICES}
+DUES_CATEGORIES = {label.split("（")[0]: value for value, label in DuesCategory.CHOICES} | {
+    label: value for value, label in DuesCategory.CHOICES
+}
 YES_NO = {"是": True, "否": False, "": False}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 00:00:00)?$")
 _PHONE = re.compile(r"^1\d{10}$")
@@ -107,7 +109,8 @@ class _RowReader:
     def choice(self, field: str, choices: dict, default: str = ""):
         value = self.text(field) or default
         if value not in choices:
-            self.problem(field, f"“{value}”不是可选值（{'、'.join(k for k in choices if k)}）")
+            shown = "、".join(k for k in choices if k and "（" not in k)  # short labels only
+            self.problem(field, f"“{value}”不是可选值（{shown}）")
             return None
         return choices[value]
 
@@ -149,7 +152,7 @@ def read_roster(rows: list[dict[str, str]]) -> list[RosterRow]:
     for number, row in enumerate(rows, start=2):
         cells = _RowReader(number, row, problems)
         found = len(problems)
-        name, phone = cells.text("name"), cells.text("phone")
+        name, phone = cells.text("name"), re.sub(r"[\s-]", "", cells.text("phone"))
         if phone and not _PHONE.match(phone):
             cells.problem("phone", f"“{phone}”不是 11 位手机号")
         elif phone in seen_phones:
