@@ -98,3 +98,31 @@ def test_an_early_step_is_refused_with_the_rule_and_both_dates(party_city, live_
     assert page.locator("#step-title").inner_text().startswith("第2步")
     page.screenshot(path=os.path.join(artifacts_dir, "party-recruitment-step-refused.png"), full_page=True)
     assert RecruitmentApplication.objects.get().next_step == 2
+
+
+def test_a_secretary_imports_a_roster_refused_first_then_accepted(
+    party_city, live_server, page, artifacts_dir, tmp_path
+):
+    header = "姓名,手机号,党员状态,入党日期,转正日期,党费类别,党费基数,流动党员\n"
+    bad = tmp_path / "花名册-有误.csv"
+    bad.write_text(header + "孙丽,1370000000,正式党员,2012-06-30,2013-07-01,在职,5000,否\n", encoding="utf-8")
+    good = tmp_path / "花名册.csv"
+    good.write_text(
+        header + "孙丽,13700000001,正式党员,2012-06-30,2013-07-01,在职,5000,否\n", encoding="utf-8"
+    )
+    log_in(page, live_server.url, "branchsecretary")
+    page.goto(f"{live_server.url}/party/branches/{party_city.branch.pk}/")
+    page.get_by_role("link", name="导入党员花名册（Excel/CSV）").click()
+
+    page.set_input_files("#roster-file", str(bad))
+    page.get_by_role("button", name="导入").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "未导入任何党员" in alert.inner_text() and "不是 11 位手机号" in alert.inner_text()
+    page.screenshot(path=os.path.join(artifacts_dir, "party-roster-refused.png"), full_page=True)
+
+    page.set_input_files("#roster-file", str(good))
+    page.get_by_role("button", name="导入").click()
+    page.get_by_text("已导入 1 名党员。").wait_for()
+    members = page.locator("section[aria-labelledby=members-title]")
+    assert members.get_by_role("cell", name="孙丽", exact=True).is_visible()

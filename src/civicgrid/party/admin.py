@@ -3,6 +3,7 @@ life goes through the services, which check the rules and leave a ledger entry."
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from . import services
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
 )
 from .rules.recruitment import check_membership_dates, rule_set
 from .rules.structure import check_committee_candidate, check_parent
+from .rules.study import check_study_session
 from .rules.violations import RuleViolation
 
 
@@ -177,10 +179,17 @@ class StudyRecordAdmin(AddThroughServiceAdmin):
     autocomplete_fields = ["member", "course"]
 
     def check_rules(self, data: dict) -> None:
-        """Study records carry no rule beyond their fields."""
+        if data.get("course") and data.get("hours") is not None and data.get("studied_on"):
+            check_study_session(
+                course_hours=data["course"].hours,
+                hours=data["hours"],
+                studied_on=data["studied_on"],
+                today=timezone.localdate(),
+                quiz_score=data.get("quiz_score"),
+            )
 
     def create(self, actor, data: dict):
-        return services.record_study(**data)
+        return services.record_study(actor=actor, **data)
 
 
 READ_ONLY = {

@@ -1,8 +1,10 @@
 """Forms of the party screens. They collect input only: rules are checked by the services."""
 
+from decimal import Decimal
+
 from django import forms
 
-from .models import CommitteeRole, MemberStatus, PartyMember, TaskKind, WrittenOpinion
+from .models import CommitteeRole, MemberStatus, PartyMember, StudyCourse, TaskKind, WrittenOpinion
 from .rules.points import points_scheme
 from .rules.recruitment import FullMembershipOutcome, RuleSet, Step
 from .rules.votes import AppraisalGrade
@@ -214,6 +216,15 @@ class PointsForm(forms.Form):
             (key, f"{reason['label']}（{reason['points']:+}）")
             for key, reason in points_scheme()["reasons"].items()
         ]
+
+
+class StudyForm(forms.Form):
+    """学习登记 on 我的: a member records a session of one of the branch's courses."""
+
+    course = forms.ModelChoiceField(label="课程", queryset=StudyCourse.objects.order_by("title"))
+    studied_on = forms.DateField(label="学习日期", widget=DATE)
+    hours = forms.DecimalField(label="学时", max_digits=6, decimal_places=2, min_value=Decimal("0.25"))
+    quiz_score = forms.IntegerField(label="测验成绩（可不填）", min_value=0, max_value=100, required=False)
 
 
 class VolunteerShiftForm(forms.Form):

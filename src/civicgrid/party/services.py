@@ -47,7 +47,7 @@ from .models import (
     VolunteerShift,
     WrittenOpinion,
 )
-from .rules import recruitment, transfer
+from .rules import recruitment, study, transfer
 from .rules.dates import add_months, month_start
 from .rules.points import points_for
 from .rules.recruitment import FullMembershipOutcome, StepFact
@@ -953,11 +953,39 @@ def send_mailbox_message(
     )
 
 
+@transaction.atomic
 def record_study(
-    *, member: PartyMember, course, studied_on: date, hours: Decimal, quiz_score: int | None = None
+    *,
+    member: PartyMember,
+    course,
+    studied_on: date,
+    hours: Decimal,
+    quiz_score: int | None = None,
+    actor=None,
 ) -> StudyRecord:
+    """A study session, entered by the member herself or by her branch; a course counts once a day. Its
+    points (study_hour) are capped per year by the points scheme, so self-entry cannot run away."""
+    if actor is not None and selectors.own_member(actor) != member:
+        _require_manager(actor, member.organisation)
+    study.check_study_session(
+        course_hours=course.hours,
+        hours=Decimal(hours),
+        studied_on=studied_on,
+        today=timezone.localdate(),
+        quiz_score=quiz_score,
+    )
+    if member.study.filter(course=course, studied_on=studied_on).exists():
+        raise RuleViolation(
+            "study_duplicate", "如实登记学习", f"{cn_date(studied_on)}的《{course}》学习已登记。"
+        )
     record = StudyRecord.objects.create(
         member=member, course=course, studied_on=studied_on, hours=hours, quiz_score=quiz_score
     )
     award_points(member=member, reason="study_hour", quantity=hours, occurred_on=studied_on, note=str(course))
+    _trace(
+        "study.record",
+        target=record,
+        actor=actor,
+        payload={"member": member.pk, "course": course.pk, "hours": hours, "studied_on": studied_on},
+    )
     return record

@@ -27,6 +27,7 @@ from .forms import (
     MeetingForm,
     PointsForm,
     RecruitmentStepForm,
+    StudyForm,
     TaskCompletionForm,
     TransferForm,
     UnitReportForm,
@@ -110,6 +111,7 @@ def mine(request):
         "tasks": selectors.tasks_taken_by(member),
         "open_tasks": selectors.tasks_for(request.user).filter(status=TaskStatus.OPEN),
         "study": selectors.study_records_of(member)[:20],
+        "study_form": StudyForm(initial={"studied_on": today}),
         "reports": [(r, r.renewal_overdue_since(today)) for r in selectors.reports_of(member)],
     }
     return render(request, "party/mine.html", context)
@@ -452,7 +454,7 @@ def roster_import(request, pk: int):
             messages.success(request, f"已导入 {len(members)} 名党员。")
             return redirect("party:branch", pk=organisation.pk)
     context = {"branch": organisation, "columns": roster.COLUMNS.values(), "problems": problems}
-    return render(request, "party/roster.html", context, status=400 if problems else 200)
+    return render(request, "party/roster.html", context)
 
 
 @login_required
@@ -507,6 +509,22 @@ def community(request, pk: int):
         "unit_form": unit_form,
     }
     return render(request, "party/community.html", context)
+
+
+@login_required
+@require_POST
+def study_self(request):
+    """学习登记: a member records her own study session."""
+    member = selectors.own_member(request.user)
+    if member is None:
+        raise Http404
+    _post_form(
+        request,
+        StudyForm(request.POST),
+        lambda actor, **data: services.record_study(member=member, actor=actor, **data),
+        "学习记录已登记。",
+    )
+    return redirect("party:mine")
 
 
 @login_required

@@ -1,0 +1,107 @@
+"""Study records (学习教育): the session rule, self-entry by members, and the 我的 form."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from civicgrid.ledger.models import LedgerEntry
+from civicgrid.party import services
+from civicgrid.party.models import PointEntry, StudyCourse, StudyRecord
+from civicgrid.party.rules.study import check_study_session
+from civicgrid.party.rules.violations import RuleViolation
+
+TODAY = date(2026, 11, 23)
+
+
+def session(**changes):
+    values = {
+        "course_hours": Decimal(4),
+        "hours": Decimal(4),
+        "studied_on": TODAY,
+        "today": TODAY,
+        "quiz_score": 85,
+    }
+    check_study_session(**(values | changes))
+
+
+def test_a_session_claims_at_most_the_course_hours_on_a_past_day_with_a_percent_quiz():
+    session()
+    session(hours=Decimal("1.5"), quiz_score=None)
+    for changes, code in (
+        ({"hours": Decimal(5)}, "study_hours"),
+        ({"hours": Decimal(0)}, "study_hours"),
+        ({"studied_on": TODAY + timedelta(days=1)}, "study_future"),
+        ({"quiz_score": 101}, "study_quiz"),
+    ):
+        with pytest.raises(RuleViolation) as refused:
+            session(**changes)
+        assert refused.value.code == code
+
+
+@pytest.fixture
+def course(db):
+    return StudyCourse.objects.create(title="党章学习", hours=Decimal(4))
+
+
+def test_a_member_records_her_own_study_with_points_and_a_trace(party, course):
+    member = party.members[4]
+    yesterday = timezone.localdate() - timedelta(days=1)
+    record = services.record_study(
+        member=member, course=course, studied_on=yesterday, hours=Decimal(2), actor=party.accounts["member"]
+    )
+    assert record.hours == 2 and record.member == member
+    assert PointEntry.objects.filter(member=member, reason="study_hour").exists()
+    entry = LedgerEntry.objects.order_by("-sequence").first()
+    assert (entry.action, entry.actor) == ("party.study.record", party.accounts["member"])
+    with pytest.raises(RuleViolation, match="已登记"):
+        services.record_study(
+            member=member,
+            course=course,
+            studied_on=yesterday,
+            hours=Decimal(2),
+            actor=party.accounts["member"],
+        )
+
+
+def test_only_the_member_or_her_branch_records_her_study(party, course):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    with pytest.raises(PermissionDenied):
+        services.record_study(
+            member=party.members[5],
+            course=course,
+            studied_on=yesterday,
+            hours=Decimal(1),
+            actor=party.accounts["member"],
+        )
+    services.record_study(
+        member=party.members[5],
+        course=course,
+        studied_on=yesterday,
+        hours=Decimal(1),
+        actor=party.accounts["branch_secretary"],
+    )
+
+
+def test_the_mine_screen_takes_a_study_session(party, course, client):
+    client.force_login(party.accounts["member"])
+    page = client.get(reverse("party:mine")).content.decode()
+    assert "登记学习" in page and "党章学习" in page
+    url = reverse("party:study_self")
+    today = timezone.localdate().isoformat()
+
+    response = client.post(url, {"course": course.pk, "studied_on": today, "hours": "3"}, follow=True)
+    assert "学习记录已登记" in response.content.decode()
+    assert StudyRecord.objects.filter(member=party.members[4], hours=3).exists()
+
+    response = client.post(url, {"course": course.pk, "studied_on": today, "hours": "6"}, follow=True)
+    assert "本课程 4.00 学时，录入 6 学时" in response.content.decode()
+    assert StudyRecord.objects.filter(member=party.members[4]).count() == 1
+
+
+def test_someone_who_is_not_a_member_has_no_study_form(party, client):
+    client.force_login(party.accounts["community_secretary"])
+    assert client.post(reverse("party:study_self"), {}).status_code == 404
