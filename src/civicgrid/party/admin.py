@@ -23,6 +23,7 @@ from .models import (
     RecruitmentStep,
     StudyCourse,
     StudyRecord,
+    VoluntaryDues,
     VolunteerPost,
     VolunteerShift,
 )
@@ -203,6 +204,7 @@ READ_ONLY = {
     ],
     BranchMeeting: ["organisation", "kind", "held_on", "place", "chair", "recorder"],
     DuesPayment: ["member", "month", "amount", "paid_on"],
+    VoluntaryDues: ["member", "paid_on", "amount", "to_centre"],
     DuesReduction: ["member", "first_month", "last_month", "monthly_amount", "status", "decided_on"],
     RecruitmentApplication: ["person", "organisation", "rule_version", "next_step"],
     RecruitmentStep: ["application", "number", "done_on", "actor"],

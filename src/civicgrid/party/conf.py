@@ -13,6 +13,8 @@ DEFAULTS = {
     # Fixed monthly amounts in yuan; farmers' amount is set by the province (0.2–1 yuan).
     "DUES_FLAT_MONTHLY": {"student": "0.20", "unemployed": "0.20", "subsistence": "0.20", "farmer": "0.20"},
     "DUES_ARREARS_WARNING_MONTHS": 6,
+    # A voluntary payment (自愿多交党费) of at least this many yuan at once goes entirely to the Centre.
+    "DUES_VOLUNTARY_TO_CENTRE": "1000",
     # Organisation structure.
     "BRANCH_MIN_FULL_MEMBERS": 3,
     "BRANCH_MAX_MEMBERS": 50,

@@ -133,4 +133,11 @@ def dues_ledger_workbook(organisation: Organisation, year: int, today: date) -> 
         sheet.append(
             [str(member), categories[member.dues_category], member.dues_base, amount, *cells, total, unpaid]
         )
+    voluntary = _sheet(
+        workbook, "自愿多交党费", [("姓名", 10), ("交纳日期", 12), ("金额（元）", 12), ("全额上缴中央", 14)]
+    )
+    for payment in selectors.voluntary_dues_of(organisation, year):
+        voluntary.append(
+            [str(payment.member), payment.paid_on, payment.amount, "是" if payment.to_centre else ""]
+        )
     return workbook

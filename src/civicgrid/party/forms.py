@@ -188,6 +188,18 @@ class DuesPaymentForm(forms.Form):
         self.fields["member"].queryset = members
 
 
+class VoluntaryDuesForm(forms.Form):
+    member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
+    amount = forms.DecimalField(
+        label="金额（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(label="交纳日期", widget=DATE)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
 class DuesReductionForm(forms.Form):
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     first_month = forms.DateField(label="起始月份", widget=MONTH, input_formats=["%Y-%m"])

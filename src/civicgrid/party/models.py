@@ -387,6 +387,33 @@ class DuesPayment(models.Model):
         return f"{self.member} · {self.month:%Y-%m} · {self.amount}"
 
 
+class VoluntaryDues(models.Model):
+    """自愿多交党费: a member's payment beyond the dues, in any amount, at any time; large ones go to the
+    Centre whole (rules/dues.py)."""
+
+    member = models.ForeignKey(
+        PartyMember, verbose_name="党员", on_delete=models.PROTECT, related_name="voluntary_dues"
+    )
+    amount = models.DecimalField("金额（元）", **MONEY)
+    paid_on = models.DateField("交纳日期")
+    to_centre = models.BooleanField("全额上缴中央", help_text="一次自愿多交达到规定金额的，全额上缴中央")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="收缴人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "自愿多交党费"
+        verbose_name_plural = "自愿多交党费"
+        ordering = ["member", "paid_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.paid_on:%Y-%m-%d} · {self.amount}"
+
+
 class ReductionStatus(models.TextChoices):
     PENDING = "pending", "待上级审批"
     APPROVED = "approved", "已批准"

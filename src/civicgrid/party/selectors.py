@@ -37,6 +37,7 @@ from .models import (
     ReductionStatus,
     StudyRecord,
     TaskStatus,
+    VoluntaryDues,
     VolunteerPost,
     VolunteerShift,
 )
@@ -389,6 +390,12 @@ def dues_overview(organisation: Organisation, month: date) -> list[DuesStatus]:
 
 def dues_ledger(organisation: Organisation, year: int) -> QuerySet[DuesPayment]:
     return DuesPayment.objects.filter(member__organisation=organisation, month__year=year).select_related(
+        "member__person"
+    )
+
+
+def voluntary_dues_of(organisation: Organisation, year: int) -> QuerySet[VoluntaryDues]:
+    return VoluntaryDues.objects.filter(member__organisation=organisation, paid_on__year=year).select_related(
         "member__person"
     )
 

@@ -44,10 +44,11 @@ from .models import (
     TaskKind,
     TaskStatus,
     TransferStatus,
+    VoluntaryDues,
     VolunteerShift,
     WrittenOpinion,
 )
-from .rules import recruitment, study, transfer
+from .rules import dues, recruitment, study, transfer
 from .rules.dates import add_months, month_start
 from .rules.points import points_for
 from .rules.recruitment import FullMembershipOutcome, StepFact
@@ -511,6 +512,30 @@ def record_dues_payment(
     )
     award_points(member=member, reason="dues_paid", occurred_on=paid_on, note=f"{month:%Y-%m} 党费")
     _trace("dues.pay", target=payment, actor=actor, payload={"month": month, "amount": due})
+    return payment
+
+
+@transaction.atomic
+def record_voluntary_dues(*, member: PartyMember, amount: Decimal, paid_on: date, actor) -> VoluntaryDues:
+    """自愿多交党费, recorded by the branch; whether it goes to the Centre whole is fixed when it is paid."""
+    _require_manager(actor, member.organisation)
+    if Decimal(amount) <= 0:
+        raise RuleViolation("dues_voluntary_amount", "自愿多交党费", f"金额应大于 0 元，录入 {amount} 元。")
+    if paid_on > timezone.localdate():
+        raise RuleViolation("dues_voluntary_future", "如实登记党费", f"交纳日期 {cn_date(paid_on)} 还没到。")
+    payment = VoluntaryDues.objects.create(
+        member=member,
+        amount=amount,
+        paid_on=paid_on,
+        to_centre=dues.voluntary_dues_to_centre(amount),
+        recorded_by=actor,
+    )
+    _trace(
+        "dues.voluntary",
+        target=payment,
+        actor=actor,
+        payload={"amount": amount, "paid_on": paid_on, "to_centre": payment.to_centre},
+    )
     return payment
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("branches/<int:pk>/appraisal/", views.appraisal, name="appraisal"),
     path("branches/<int:pk>/election/", views.election, name="election"),
     path("branches/<int:pk>/dues/reductions/", views.reduction_request, name="reduction_request"),
+    path("branches/<int:pk>/dues/voluntary/", views.voluntary_dues, name="voluntary_dues"),
     path("branches/<int:pk>/points/", views.points_record, name="points_record"),
     path("branches/<int:pk>/shifts/", views.shift_record, name="shift_record"),
     path("reductions/<int:pk>/decide/", views.reduction_decide, name="reduction_decide"),

@@ -31,6 +31,7 @@ from .forms import (
     TaskCompletionForm,
     TransferForm,
     UnitReportForm,
+    VoluntaryDuesForm,
     VolunteerShiftForm,
 )
 from .models import Organisation, TaskStatus
@@ -86,6 +87,8 @@ def branch(request, pk: int):
         "meetings": selectors.meetings_of(organisation)[:10],
         "transfers": selectors.transfers_of(organisation),
         "reduction_form": DuesReductionForm(members=members, initial={"branch_decided_on": today}),
+        "voluntary_form": VoluntaryDuesForm(members=members, initial={"paid_on": today}),
+        "voluntary_dues": selectors.voluntary_dues_of(organisation, today.year),
         "points_form": PointsForm(members=members, initial={"occurred_on": today}),
         "shift_form": VolunteerShiftForm(
             members=members, posts=selectors.posts_for(organisation), initial={"served_on": today}
@@ -261,6 +264,15 @@ def dues_payment(request, pk: int):
     organisation = selectors.branch_for(request.user, pk)
     form = DuesPaymentForm(request.POST, members=selectors.current_members(organisation))
     _post_form(request, form, services.record_dues_payment, "党费已登记。")
+    return redirect("party:branch", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def voluntary_dues(request, pk: int):
+    organisation = selectors.branch_for(request.user, pk)
+    form = VoluntaryDuesForm(request.POST, members=selectors.current_members(organisation))
+    _post_form(request, form, services.record_voluntary_dues, "自愿多交党费已登记。")
     return redirect("party:branch", pk=organisation.pk)
 
 

@@ -69,6 +69,11 @@ class Arrears:
         return self.consecutive_unpaid >= party_setting("DUES_ARREARS_WARNING_MONTHS")
 
 
+def voluntary_dues_to_centre(amount: Decimal) -> bool:
+    """Whether a voluntary payment is handed over whole to the Central Organisation Department."""
+    return Decimal(amount) >= Decimal(party_setting("DUES_VOLUNTARY_TO_CENTRE"))
+
+
 def arrears(due_months: Iterable[date], settled_months: Iterable[date]) -> Arrears:
     """`settled_months` are months paid in full or exempted; months are first days of month."""
     due = sorted(set(due_months))
