@@ -81,3 +81,20 @@ def fast_password_hashing(settings):
 def fresh_rate_limits():
     # Every test client calls from 127.0.0.1: counts left in the cache by one test must not limit the next.
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server, django_db_setup, django_db_blocker):
+    """pytest-django's live server, and at the end of the session its connections cut on PostgreSQL. Its
+    request threads are daemons that Django never joins; one still serving a browser's keep-alive socket
+    keeps an idle session open, and the test database could then not be dropped ("being accessed by other
+    users")."""
+    yield live_server
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
