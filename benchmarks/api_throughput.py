@@ -20,13 +20,11 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import psycopg
+from scratch_databases import on_postgres
 
-POSTGRES = os.environ.get("CIVICGRID_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 
@@ -168,18 +166,7 @@ def main() -> None:
     parser.add_argument("--compounds", type=int, default=100, help="compounds in the demo city (default 100)")
     args = parser.parse_args()
 
-    name = f"civicgrid_bench_api_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
-    except psycopg.OperationalError as error:
-        print(f"api throughput · skipped, PostgreSQL unreachable: {error}".strip())
-        return
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            run(args, f"{POSTGRES}/{name}")
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    on_postgres("api", "api throughput", lambda database_url: run(args, database_url))
 
 
 if __name__ == "__main__":

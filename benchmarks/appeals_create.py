@@ -16,17 +16,13 @@ import argparse
 import multiprocessing
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 from ledger_append import commit_ceiling
+from scratch_databases import on_postgres, on_sqlite, run_child
 
-POSTGRES = os.environ.get("CIVICGRID_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
 WARM_UP = 10  # appeals per worker before the clock starts
 
@@ -129,13 +125,6 @@ def work(worker: int, count: int, categories: list, property_matter, start, spen
     spent.put(time.process_time() - cpu)
 
 
-def run_child(database_url: str, args: argparse.Namespace) -> None:
-    # DEBUG off: the debug cursor would log and format every statement, which no deployment pays for.
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
-    command = [sys.executable, __file__, "--child", f"--appeals={args.appeals}", f"--workers={args.workers}"]
-    subprocess.run(command, env=env, check=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appeals", type=int, default=2000)
@@ -148,21 +137,11 @@ def main() -> None:
         measure(args.appeals, args.workers)
         return
 
-    with tempfile.TemporaryDirectory() as directory:
-        run_child(f"sqlite:///{Path(directory) / 'appeals.sqlite3'}", args)
+    def run(database_url: str) -> None:
+        run_child(__file__, database_url, f"--appeals={args.appeals}", f"--workers={args.workers}")
 
-    name = f"civicgrid_bench_appeals_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
-    except psycopg.OperationalError as error:
-        print(f"appeals create · postgresql · skipped: {error}".strip())
-        return
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            run_child(f"{POSTGRES}/{name}", args)
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    on_sqlite("appeals", run)
+    on_postgres("appeals", "appeals create", run)
 
 
 if __name__ == "__main__":

@@ -15,15 +15,12 @@ import csv
 import datetime as dt
 import os
 import random
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
+from scratch_databases import on_postgres, run_child
 
-POSTGRES = os.environ.get("CIVICGRID_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
 HEADER = [
     "工单编号",
@@ -144,16 +141,8 @@ def main() -> None:
     if args.child:
         measure(args.rows, args.reimport)
         return
-    name = f"civicgrid_bench_import_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            # DEBUG off: the debug cursor would keep every statement, which no deployment pays for.
-            env = {**os.environ, "DATABASE_URL": f"{POSTGRES}/{name}", "DEBUG": "0"}
-            command = [sys.executable, __file__, "--child", f"--rows={args.rows}"]
-            subprocess.run(command + (["--reimport"] if args.reimport else []), env=env, check=True)
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    arguments = [f"--rows={args.rows}"] + (["--reimport"] if args.reimport else [])
+    on_postgres("import", "appeals import", lambda url: run_child(__file__, url, *arguments))
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ import time
 
 import numpy as np
 import psycopg
+from scratch_databases import POSTGRES
 from tqdm import tqdm
 
-POSTGRES = os.environ.get("CIVICGRID_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 DEFAULT_DATABASE = "civicgrid_dash_bench"
 STREETS, COMMUNITIES, GRIDS = 10, 8, 6
 DEPARTMENTS, PROPERTY_COMPANIES = 40, 20

@@ -9,16 +9,9 @@ cannot be reached. Each database is measured in its own process, because Django 
 
 import argparse
 import os
-import subprocess
-import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
-import psycopg
-
-POSTGRES = os.environ.get("CIVICGRID_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+from scratch_databases import on_postgres, on_sqlite, run_child
 
 
 def measure(appends: int, per_transaction: int) -> None:
@@ -70,14 +63,6 @@ def commit_ceiling(transactions: int) -> float:
     return transactions / (time.perf_counter() - started)
 
 
-def run_child(database_url: str, args: argparse.Namespace) -> None:
-    command = [sys.executable, __file__, "--child", f"--appends={args.appends}"]
-    command.append(f"--per-transaction={args.per_transaction}")
-    # DEBUG off: the debug cursor would log and format every statement, which no deployment pays for.
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
-    subprocess.run(command, env=env, check=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appends", type=int, default=4000)
@@ -88,21 +73,13 @@ def main() -> None:
         measure(args.appends, args.per_transaction)
         return
 
-    with tempfile.TemporaryDirectory() as directory:
-        run_child(f"sqlite:///{Path(directory) / 'ledger.sqlite3'}", args)
+    def run(database_url: str) -> None:
+        run_child(
+            __file__, database_url, f"--appends={args.appends}", f"--per-transaction={args.per_transaction}"
+        )
 
-    name = f"civicgrid_bench_ledger_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
-    except psycopg.OperationalError as error:
-        print(f"ledger append · postgresql · skipped: {error}".strip())
-        return
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            run_child(f"{POSTGRES}/{name}", args)
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    on_sqlite("ledger", run)
+    on_postgres("ledger", "ledger append", run)
 
 
 if __name__ == "__main__":

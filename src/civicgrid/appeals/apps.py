@@ -14,7 +14,11 @@ class AppealsConfig(AppConfig):
         post_migrate.connect(_restore_catalogue, sender=self)
 
 
-def _restore_catalogue(sender, **kwargs) -> None:
+def _restore_catalogue(sender, apps, **kwargs) -> None:
+    try:
+        apps.get_model("appeals", "RoutingStamp")  # the last of the tables used below
+    except LookupError:  # `migrate <another app>` on a new database: appeals' tables do not exist yet
+        return
     from .catalogue import load_default_catalogue
     from .models import Category
     from .routing import routing_changed
