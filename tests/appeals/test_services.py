@@ -86,8 +86,25 @@ def test_an_operators_urgency_and_the_setting_are_respected(city, life, settings
         life.submit(title="楼道燃气泄漏", text=URGENT_TEXT, urgency=Urgency.CRITICAL).urgency
         == Urgency.CRITICAL
     )
-    settings.CIVICGRID_RAISE_URGENT_CASES = False
-    assert life.submit(title="楼道燃气泄漏", text=URGENT_TEXT).urgency == Urgency.NORMAL
+    settings.CIVICGRID_RAISE_URGENT_CASES = "none"
+    appeal = life.submit(title="楼道燃气泄漏", text=URGENT_TEXT)
+    assert appeal.urgency == Urgency.NORMAL
+    # Not raised, but the words are kept for the operator to read.
+    data = appeal.events.get(action="submit").data
+    assert "燃气泄漏" in data["urgent_reason"] and data["urgency_raised"] is False
+
+
+SUSPECTED_TEXT = "车库里住人，上周失火了，物业不管。"  # a fire in the background: 疑似, not 确定
+
+
+def test_only_certain_flags_raise_an_appeal_when_the_locality_chooses_precision(city, life, settings):
+    settings.CIVICGRID_RAISE_URGENT_CASES = "certain"
+    assert life.submit(title="楼道燃气泄漏", text=URGENT_TEXT).urgency == Urgency.URGENT
+    suspected = life.submit(title="车库出租", text=SUSPECTED_TEXT)
+    assert suspected.urgency == Urgency.NORMAL
+    assert suspected.events.get(action="submit").data["urgent_reason"].startswith("疑似急难险重")
+    settings.CIVICGRID_RAISE_URGENT_CASES = "all"
+    assert life.submit(title="车库出租", text=SUSPECTED_TEXT).urgency == Urgency.URGENT
 
 
 def test_submit_with_a_compound_takes_its_grid(city, life):

@@ -138,6 +138,19 @@ def test_the_dispatcher_sees_the_predicted_category_and_likely_duplicates(client
     assert elsewhere.tracking_code not in page and unrelated.tracking_code not in page
 
 
+def test_the_timeline_says_why_an_appeal_was_made_urgent_or_left_to_the_operator(
+    client_for, stages, settings
+):
+    raised = stages.received(title="楼道燃气泄漏", text="楼道里燃气泄漏，气味很大，请马上派人处理。")
+    settings.CIVICGRID_RAISE_URGENT_CASES = "certain"
+    left = stages.received(title="车库出租", text="车库里住人，上周失火了，物业不管。")
+    client = client_for("dispatcher")
+    page = client.get(reverse("appeals:detail", args=[raised.pk])).content.decode()
+    assert "急难险重（燃气泄漏" in page and "已自动设为紧急" in page
+    page = client.get(reverse("appeals:detail", args=[left.pk])).content.decode()
+    assert "疑似急难险重（火灾" in page and "未自动升级，请受理人员判断" in page
+
+
 def test_dispatch_through_the_detail_page_shows_the_rule_suggestion(client_for, stages, city):
     services.save_dispatch_rule(
         actor=city.accounts["admin"], unit=city.units["department"], grid=city.grids[0]

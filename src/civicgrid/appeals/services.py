@@ -60,6 +60,7 @@ from .models import (
 )
 from .routing import routing_table
 from .selectors import dispatch_suggestion
+from .urgency import raises_urgency
 
 # Unambiguous when read aloud or copied by hand: no 0/O, 1/I/L; 31^10 ≈ 8·10^14 codes, not guessable.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -264,9 +265,10 @@ def register_appeal(
         grid_id, compound_id = location.grid_id, location.compound_id
     now = timezone.now()
     flagged = None
-    if urgency == Urgency.NORMAL and appeals_setting("RAISE_URGENT_CASES"):
+    if urgency == Urgency.NORMAL:
         flagged = assess_urgency(title, text, year=timezone.localtime(received_at or now).year)
-        urgency = Urgency.URGENT if flagged.urgent else urgency
+        if raises_urgency(flagged, appeals_setting("RAISE_URGENT_CASES")):
+            urgency = Urgency.URGENT
     appeal = Appeal(
         tracking_code=new_tracking_code(),
         channel=channel,
@@ -297,7 +299,11 @@ def register_appeal(
                 "external_id": external_id,
                 "grid": grid_id,
                 "compound": compound_id,
-                **({"urgent_reason": flagged.reason} if flagged and flagged.urgent else {}),
+                **(
+                    {"urgent_reason": flagged.reason, "urgency_raised": urgency == Urgency.URGENT}
+                    if flagged and flagged.urgent
+                    else {}
+                ),
             },
         )
     ]

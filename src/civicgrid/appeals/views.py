@@ -238,6 +238,7 @@ def _status_label(status: str) -> str:
 
 # What an event's data adds to its note on the timeline, per action.
 EVENT_DETAILS = {
+    "submit": lambda data: _urgent_detail(data) if data.get("urgent_reason") else "",
     "dispatch": lambda data: f"主办：{data['unit_name']}",
     "request_extension": lambda data: f"申请延期 {data['days']} 个工作日",
     "decide_extension": lambda data: "批准延期" if data["approved"] else "不批准延期",
@@ -247,6 +248,13 @@ EVENT_DETAILS = {
     "merge": lambda data: f"合并至 {data['into_code']}",
     "rate_whistle": lambda data: f"评分 {data['rating']} 分",
 }
+
+
+def _urgent_detail(data: dict) -> str:
+    # Events written before urgency_raised existed carry a reason only when the appeal was raised.
+    if data.get("urgency_raised", True):
+        return f"{data['urgent_reason']}，已自动设为紧急"
+    return f"{data['urgent_reason']}，未自动升级，请受理人员判断"
 
 
 def _actor_label(event) -> str:
