@@ -21,3 +21,20 @@ def test_spellings_of_one_place_share_a_canonical_name():
 def test_location_puts_district_first_and_group_after_a_school():
     texts = ["A市经济学院安排学生寒假进厂", "反映A市经济学院要求学生去外地实训"]
     assert describe_location(texts) == "A市经济学院学生"
+
+
+def test_bus_routes_and_bracketed_words_are_not_roads():
+    assert places("建议优化公交线路，增加一条线路") == []
+    assert [p.name for p in places("【含光路】路面破损")] == ["含光路"]
+
+
+def test_location_is_the_place_most_appeals_name_and_a_compound_wins_a_tie_with_its_road():
+    road_issue = [
+        "A市三一大道全线快速化改造何时启动",
+        "三一大道快速化改造进度，财富名园小区居民很关心",
+        "三一大道改造请尽快",
+        "财富名园小区旁三一大道拥堵",
+    ]
+    assert describe_location(road_issue) == "A市三一大道"
+    compound_issue = ["A5区劳动东路魅力之城小区油烟扰民", "魅力之城小区楼下餐馆油烟，地址劳动东路"]
+    assert describe_location(compound_issue) == "A5区魅力之城小区"

@@ -42,7 +42,7 @@ _SUFFIX_LENGTHS = sorted({len(suffix) for suffix in _SUFFIX_KIND}, reverse=True)
 # abbreviations, numbers, letters, distinguishing words and unknown words.
 _NAME_FLAGS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "j", "eng", "m", "b", "x", "an", "l", "s"}
 _NAME_WORDS = {"之"}
-_PIECES = re.compile(r"[A-Z]\d*[市区县镇乡]|西地省|[，。！？；：、“”‘’（）()《》,.!?;:\s\"'\-]")
+_PIECES = re.compile(r"[A-Z]\d*[市区县镇乡]|西地省|[，。！？；：、“”‘’（）()《》【】,.!?;:\s\"'\-]")
 _ADMIN = re.compile(r"(?:[A-Z]\d*市)?[A-Z]\d*[区县市]")
 _GROUP = re.compile(
     r"学生|业主|居民|农民工|家长|教师|老师|老人|村民|职工|员工|司机|商户|患者|考生|租户|残疾人"
@@ -92,6 +92,9 @@ _GENERIC = {
     "街巷",
 }
 
+# Words ending in a road suffix that name no road: bus routes (公交线路), routes in general.
+_NOT_ROADS = ("线路", "路线", "网路", "思路", "出路", "道路")
+
 
 @dataclass(frozen=True)
 class Place:
@@ -118,7 +121,12 @@ def _specific(name: str) -> bool:
     suffix, kind = _suffix(name)
     core = name[: len(name) - len(suffix)]
     minimum = 3 if kind == "company" else 2
-    return len(core) >= minimum and name not in _GENERIC and not name.endswith("政府")
+    return (
+        len(core) >= minimum
+        and name not in _GENERIC
+        and not name.endswith("政府")
+        and not name.endswith(_NOT_ROADS)
+    )
 
 
 def canonical_names(names: set[str]) -> dict[str, str]:
@@ -179,16 +187,15 @@ def groups(text: str) -> list[str]:
 
 
 def describe_location(texts: list[str]) -> str:
-    """地点/人群 for a set of appeals: the commonest specific place (compound, school or company before road),
-    with the district code in front and, for schools and companies, the commonest group of people after."""
+    """地点/人群 for a set of appeals: the specific place most of them name (a compound, school or company
+    before a road named as often: a road is usually the compound's address), with the district code in
+    front and, for schools and companies, the commonest group of people after."""
     counts: Counter[Place] = Counter(place for text in texts for place in places(text))
     if not counts:
         people = Counter(group for text in texts for group in groups(text))
         return f"{admin_prefix(texts)}{people.most_common(1)[0][0]}" if people else admin_prefix(texts)
     preference = {"compound": 0, "school": 0, "company": 0, "road": 1}
-    place, _ = max(
-        counts.items(), key=lambda item: (item[1] > 1, -preference[item[0].kind], item[1], len(item[0].name))
-    )
+    place, _ = max(counts.items(), key=lambda item: (item[1], -preference[item[0].kind], len(item[0].name)))
     label = f"{admin_prefix(texts)}{place.name}"
     if place.kind in {"school", "company"}:
         people = Counter(group for text in texts for group in groups(text))
