@@ -2,7 +2,9 @@
 
 - Urgent cases: precision/recall on tests/insight/urgent_labels.csv (real messages labelled by hand).
 - Reply quality: score distribution and flags over replies_附件4_full_2816.csv, time taken, and Spearman
-  correlation with tests/insight/reply_grades.csv (replies graded 1-5 by hand).
+  correlation with tests/insight/reply_grades.csv (40 replies graded 1-5 overall by hand) and with
+  tests/insight/reply_grades_second_reader.csv (60 other replies graded 1-5 on each dimension by a second
+  reader; the weights of relevance and completeness were chosen on these, so the first set is the check).
 
     .venv/bin/python benchmarks/insight_quality.py
 """
@@ -74,19 +76,32 @@ def reply_check() -> None:
         print(f"  {name:<17} mean {values.mean():.2f}  p10 {p10:.2f}  median {p50:.2f}  p90 {p90:.2f}")
     boilerplate, evasive = sum(s.boilerplate for s in scores), sum(s.evasive for s in scores)
     print(f"  boilerplate flagged: {boilerplate}, evasive flagged: {evasive}")
+    by_id = {row["留言编号"]: score for row, score in zip(rows, scores, strict=True)}
     with open(LABELS / "reply_grades.csv", encoding="utf-8") as handle:
-        grades = {row["message_id"]: int(row["grade"]) for row in csv.DictReader(handle)}
-    graded = [
-        (grades[row["留言编号"]], score)
-        for row, score in zip(rows, scores, strict=True)
-        if row["留言编号"] in grades
-    ]
-    truth = [grade for grade, _ in graded]
-    for name in ("relevance", "completeness", "interpretability"):
-        rho = spearmanr(truth, [getattr(score, name) for _, score in graded]).statistic
-        print(f"  Spearman vs {len(graded)} hand grades, {name}: {rho:.2f}")
-    mean = [(s.relevance + s.completeness + s.interpretability) / 3 for _, s in graded]
-    print(f"  Spearman vs hand grades, mean of the three: {spearmanr(truth, mean).statistic:.2f}")
+        overall_grades = {row["message_id"]: {"overall": int(row["grade"])} for row in csv.DictReader(handle)}
+    with open(LABELS / "reply_grades_second_reader.csv", encoding="utf-8") as handle:
+        second_reader = {
+            row.pop("留言编号"): {column: int(grade) for column, grade in row.items()}
+            for row in csv.DictReader(handle)
+        }
+    dimensions = ("relevance", "completeness", "interpretability")
+    checks = (
+        ("first reader, overall", overall_grades, [("overall", d) for d in (*dimensions, "mean")]),
+        ("second reader", second_reader, [(d, d) for d in dimensions] + [("overall", "mean")]),
+    )
+    for name, grades, pairs in checks:
+        cells = []
+        for grade_column, score_name in pairs:
+            truth = [grade[grade_column] for grade in grades.values()]
+            predicted = [_score(by_id[message_id], score_name) for message_id in grades]
+            cells.append(f"{grade_column}~{score_name} {spearmanr(truth, predicted).statistic:.2f}")
+        print(f"  Spearman vs {len(grades)} replies, {name}: " + ", ".join(cells))
+
+
+def _score(scores, name: str) -> float:
+    if name == "mean":
+        return (scores.relevance + scores.completeness + scores.interpretability) / 3
+    return getattr(scores, name)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 Every score is in [0, 1] and built from signals a supervisor can check by reading the reply:
 
 - 相关性 relevance: TF-IDF cosine between reply and appeal (saturating at RELEVANCE_FULL, since a good reply
-  uses its own words too), blended with whether the reply names the places the appeal names.
+  uses its own words too) and how many of the appeal's key terms the reply takes up, blended with whether
+  the reply names the places the appeal names.
 - 完整性 completeness: how many of the appeal's key terms the reply takes up, whether it reports findings
-  (经查, 经核实 ...) and an action or result (已责令, 将于 ...), and whether it is long enough to do so.
+  (经查, 经核实 ...), and whether it is long enough to answer (full at COMPLETE_CHARS). Length is crude but
+  measured: it tracks two readers' completeness grades better than any word list of actions (docs/insight.md).
 - 可解释性 interpretability: whether it explains (因为, 根据 ...), cites policy or law (《...》, 条例,
   第N条 ...) and gives next steps or contacts (联系电话, 可到 ... 办理 ...).
 - 时效性 timeliness: 1 up to `good_days` after the appeal, 0 from `bad_days`, linear between.
@@ -27,6 +29,8 @@ from .places import places
 from .text import normalize
 
 RELEVANCE_FULL = 0.35
+COVERAGE_FULL = 0.5  # half of the appeal's 10 key terms taken up counts as full coverage
+COMPLETE_CHARS = 400
 GOOD_DAYS = 7
 BAD_DAYS = 60
 BOILERPLATE_MIN_COPIES = 3
@@ -37,10 +41,6 @@ EMPTY_MAX_CHARS = 20  # "网友您好！留言已收悉" and nothing else
 _FINDINGS = re.compile(
     # stated as done: "转交…核实、办复" (passed on to be checked) is not a finding
     r"经查|经核实|经核查|经调查|经了解|经现场|现场查看|实地查看|调查核实|核实情况|查明|经研究|据了解"
-)
-_ACTION = re.compile(
-    r"已(责令|要求|安排|督促|处理|整改|完成|解决|拆除|清理|维修|修复|下达|立案|约谈|办理|落实|协调|恢复)|"
-    r"将(于|在|尽快|进一步|继续|督促|安排|加强)|责令|限期|处罚|罚款|整改|拆除|维修|修复|解决|督促|协调"
 )
 _EXPLAINS = re.compile(r"因为|由于|原因|根据|依据|按照|鉴于|所以|因此|目前|属于|不属于|需要|符合|不符合")
 _CITES = re.compile(
@@ -98,8 +98,14 @@ def boilerplate_copies(replies: list[str]) -> list[int]:
     return [sizes[group] - 1 for group in groups]
 
 
-def _relevance(appeal: str, reply: str, cosine: float) -> float:
-    text_relevance = min(1.0, cosine / RELEVANCE_FULL)
+def _coverage(reply: str, appeal_terms: list[str]) -> float:
+    if not appeal_terms:
+        return 0.0
+    return min(1.0, sum(term in reply for term in appeal_terms) / len(appeal_terms) / COVERAGE_FULL)
+
+
+def _relevance(appeal: str, reply: str, cosine: float, coverage: float) -> float:
+    text_relevance = 0.5 * min(1.0, cosine / RELEVANCE_FULL) + 0.5 * coverage
     appeal_places = {place.name for place in places(appeal)}
     if not appeal_places:
         return text_relevance
@@ -107,14 +113,9 @@ def _relevance(appeal: str, reply: str, cosine: float) -> float:
     return 0.75 * text_relevance + 0.25 * place_share
 
 
-def _completeness(reply: str, appeal_terms: list[str]) -> float:
-    coverage = sum(term in reply for term in appeal_terms) / len(appeal_terms) if appeal_terms else 0.0
-    return (
-        0.4 * min(1.0, coverage / 0.5)
-        + 0.2 * bool(_FINDINGS.search(reply))
-        + 0.25 * bool(_ACTION.search(reply))
-        + 0.15 * min(1.0, len(reply) / 200)
-    )
+def _completeness(reply: str, coverage: float) -> float:
+    findings = bool(_FINDINGS.search(reply))
+    return 0.45 * coverage + 0.2 * findings + 0.35 * min(1.0, len(reply) / COMPLETE_CHARS)
 
 
 def _interpretability(reply: str) -> float:
@@ -154,10 +155,11 @@ def score_replies(
             flags.append(f"模板化答复：与另外 {copies[i]} 条答复几乎相同")
         if evasive:
             flags.append("推诿或空洞答复：只转交、让群众另行咨询或没有实质内容，未说明核查和处理结果")
+        coverage = _coverage(reply, key_terms(appeal_vectors[i], vocabulary))
         results.append(
             ReplyScores(
-                round(_relevance(appeal, reply, float(cosines[i])), 3),
-                round(_completeness(reply, key_terms(appeal_vectors[i], vocabulary)), 3),
+                round(_relevance(appeal, reply, float(cosines[i]), coverage), 3),
+                round(_completeness(reply, coverage), 3),
                 round(_interpretability(reply), 3),
                 timeliness(asked[i], answered[i], good_days, bad_days),
                 boilerplate,
