@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 
@@ -14,7 +15,8 @@ class AppealsConfig(AppConfig):
         post_migrate.connect(_restore_catalogue, sender=self)
 
 
-def _restore_catalogue(sender, apps, **kwargs) -> None:
+def _restore_catalogue(sender, apps=global_apps, **kwargs) -> None:
+    # `flush` sends post_migrate without `apps`; `migrate` sends the migrated state's.
     try:
         apps.get_model("appeals", "RoutingStamp")  # the last of the tables used below
     except LookupError:  # `migrate <another app>` on a new database: appeals' tables do not exist yet
