@@ -23,11 +23,10 @@ django.setup()
 from scipy.stats import spearmanr  # noqa: E402
 
 from civicgrid.insight.classifier import load_model  # noqa: E402
-from civicgrid.insight.dataset import REPLIES_FILE, data_file, read  # noqa: E402
+from civicgrid.insight.dataset import REPLIES_FILE, read  # noqa: E402
 from civicgrid.insight.hot_issues import parse_time  # noqa: E402
 from civicgrid.insight.reply_quality import score_replies  # noqa: E402
-from civicgrid.insight.urgent import assess  # noqa: E402
-from civicgrid.tables import read_table  # noqa: E402
+from civicgrid.insight.urgent import check_against_labels  # noqa: E402
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "insight"
 
@@ -35,23 +34,16 @@ LABELS = Path(__file__).resolve().parent.parent / "tests" / "insight"
 def urgent_check() -> None:
     with open(LABELS / "urgent_labels.csv", encoding="utf-8") as handle:
         labels = list(csv.DictReader(handle))
-    texts = {}
-    for name in {row["file"] for row in labels}:
-        texts |= {(name, row["留言编号"]): row for row in read_table(data_file(name))}
-    results = []
-    for label in labels:
-        message = texts[(label["file"], label["message_id"])]
-        assessment = assess(message["留言主题"], message["留言详情"], int(message["留言时间"][:4]))
-        results.append((assessment, label["urgent"] == "1"))
-    urgent = sum(gold for _, gold in results)
-    print(f"urgent: {len(labels)} labelled messages ({urgent} urgent)")
-    for tier, flagged in (("all flags", lambda a: a.urgent), ("certain flags", lambda a: a.certain)):
-        outcome = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
-        for assessment, gold in results:
-            hit = flagged(assessment)
-            outcome[("t" if hit == gold else "f") + ("p" if hit else "n")] += 1
-        precision = outcome["tp"] / max(1, outcome["tp"] + outcome["fp"])
-        print(f"  {tier:<14} precision {precision:.3f}, recall {outcome['tp'] / urgent:.3f} ({outcome})")
+    readers = sorted({row["reader"] for row in labels})
+    for reader in [*readers, "all"]:
+        chosen = [row for row in labels if reader in ("all", row["reader"])]
+        check = check_against_labels(chosen)
+        print(f"urgent, reader {reader}: {check.labelled} labelled messages ({check.urgent} urgent)")
+        for tier in ("all", "certain"):
+            print(
+                f"  {tier + ' flags':<14} precision {check.precision(tier):.3f}, "
+                f"recall {check.recall(tier):.3f} ({check.outcomes[tier]})"
+            )
 
 
 def times(rows, column):

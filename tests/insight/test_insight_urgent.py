@@ -1,13 +1,12 @@
 """Urgent-case rules: behaviour on written examples, and precision/recall on real messages labelled by hand
-(tests/insight/urgent_labels.csv holds only file, message id, label and a short reason)."""
+(tests/insight/urgent_labels.csv holds only file, message id, label, a short reason and which reader)."""
 
 import csv
 from pathlib import Path
 
 import pytest
 
-from civicgrid.insight.urgent import assess
-from civicgrid.tables import read_table
+from civicgrid.insight.urgent import assess, check_against_labels
 
 LABELS = Path(__file__).with_name("urgent_labels.csv")
 
@@ -22,6 +21,7 @@ LABELS = Path(__file__).with_name("urgent_labels.csv")
         ("再不解决我就跳楼", "", "自伤自杀"),
         ("征地补偿", "村民们准备明天集体上访市政府", "群体性事件"),
         ("小区污水倒灌", "粪水已经漫进客厅，老人只能搬走", "水淹内涝"),
+        ("危房", "房屋已成危房，不能居住，随时可能倒塌", "坍塌"),
     ],
 )
 def test_emergencies_are_flagged_with_a_reason(title, detail, category):
@@ -57,29 +57,34 @@ def test_a_danger_in_the_title_or_happening_now_is_certain_and_one_in_the_backgr
         ("违建", "违法违建现象已成塌方式发展"),
         ("装修", "烟道打眼后钉子锈了，漏水进屋"),
         ("消防通道", "此前小区发生火灾，消防车进不来"),
+        ("讨薪", "国家一直强调不准欠农民工工资"),
+        ("垃圾场选址", "人畜饮用后，轻则慢性中毒，重则中毒死亡"),
+        ("车库充电", "电动车起火引起汽车爆炸将会是重特大事故"),
+        ("修路纠纷", "挖得这么低，一下雨这条路肯定会塌陷"),
+        ("档案丢失", "档案弄丢了，当时有人崩溃想跳楼"),
+        ("心理课", "因心理问题导致学生自杀自残事件的发生"),
+        ("求助", "找妇联，说只管家庭暴力方面"),
+        ("购车", "销售员说有盲点显示、车外起火等功能"),
+        ("危房", "虽然墙体开裂，但是没有发生电路起火"),
+        ("景区", "这种害人的地陷阱怎么能出现在旅游区内"),
+        ("感谢信", "疲惫不堪，脆弱到有时候随时都会倒下不起"),
+        ("电梯", "发生急病等紧急情况楼都下不了，发生火灾更是不堪设想"),
     ],
 )
 def test_hypothetical_negated_figurative_and_old_events_are_not_urgent(title, detail):
     assert not assess(title, detail, 2019).urgent
 
 
-def test_precision_and_recall_on_hand_labelled_messages(teddy_dir):
+# (precision, recall) floors under the measured figures (docs/insight.md), to catch regressions. Reader 1's
+# set tuned the rules; reader 2's was used to fix them once, reader 3's only for three lexical bugs.
+FLOORS = {"1": (0.52, 0.85), "2": (0.22, 0.85), "3": (0.28, 0.95)}
+
+
+@pytest.mark.parametrize("reader", sorted(FLOORS))
+def test_precision_and_recall_on_hand_labelled_messages(teddy_dir, reader):
     with LABELS.open(encoding="utf-8") as handle:
-        labels = list(csv.DictReader(handle))
-    texts = {}
-    for name in {row["file"] for row in labels}:
-        for row in read_table(teddy_dir / name):
-            texts[(name, row["留言编号"])] = row
-    flagged = {}
-    for label in labels:
-        message = texts[(label["file"], label["message_id"])]
-        flagged[label["message_id"], label["file"]] = assess(
-            message["留言主题"], message["留言详情"], int(message["留言时间"][:4])
-        ).urgent
-    gold = {(row["message_id"], row["file"]): row["urgent"] == "1" for row in labels}
-    true_positives = sum(flagged[key] and gold[key] for key in gold)
-    precision = true_positives / sum(flagged.values())
-    recall = true_positives / sum(gold.values())
-    # Measured 0.54 / 0.89 on this set (docs/insight.md); the floor catches regressions, not noise.
-    assert precision >= 0.50
-    assert recall >= 0.84
+        labels = [row for row in csv.DictReader(handle) if row["reader"] == reader]
+    check = check_against_labels(labels)
+    min_precision, min_recall = FLOORS[reader]
+    assert check.precision() >= min_precision
+    assert check.recall() >= min_recall

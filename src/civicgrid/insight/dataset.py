@@ -48,6 +48,11 @@ def read(name: str) -> list[dict[str, str]]:
     return read_table(data_file(name))
 
 
+def messages_by_id(name: str) -> dict[str, dict[str, str]]:
+    """A data file's rows by 留言编号; in the detail-only dev file, which has none, by row number from 1."""
+    return {row.get("留言编号") or str(number): row for number, row in enumerate(read(name), start=1)}
+
+
 def labelled_texts() -> list[LabelledText]:
     """All labelled examples: complete records (subset + organiser sample, deduplicated by id), then titles
     and details alone. Rows with a compound label such as "交通运输|商贸旅游" are left out."""

@@ -18,17 +18,26 @@ _SENTENCE = re.compile(r"[。！？；.!?;\n]")
 # else's event rather than an emergency here and now.
 _HYPOTHETICAL = re.compile(
     r"万一|一旦|一但|如果|如若|假如|若是|倘若|若|要是|如有|如(?=\d|发生|遇)|可能|容易|极易|易引发|易发生|就会|以免|以防|防止|预防|避免|"
-    r"隐患|担心|不要|必要时|不幸|"
+    r"隐患|担心|不要|必要时|不幸|势必|甚至|轻则|重则|面临|"
     r"恐怕|难免|将会|会不会|是否|不排除|难道|非得等|等到|害怕|提心吊胆|风险|演练|培训|宣传|检查|排查|安全知识|"
-    r"应急|曾|以前|当年|当时|多年前|早已|长达|赔偿|补偿|理赔|之前|此前|上次|去年|前年|过去|接二连三|"
-    r"下雨就|下大雨就|怕|"
+    r"应急|下雨就|下大雨就|怕"
+)
+# Words shortly before the term that make it an old story or someone else's event: these hold for threats of
+# self-harm too.
+_PAST_OR_ELSEWHERE = re.compile(
+    r"曾|以前|当年|当时|多年前|早已|长达|赔偿|补偿|理赔|之前|此前|上次|去年|前年|过去|接二连三|"
     # reports of events elsewhere, cited to argue for prevention
     r"报道|新闻|看到|联想到|又一个|全国|各地"
 )
-_NEGATION = re.compile(r"(没有|没|未|无|不|并未|不会|不能|不敢|不至于|杜绝)$")
+_NEGATION = re.compile(
+    r"(没有|没|未|无|不|并未|不会|不能|不敢|不至于|杜绝|不准|不得|严禁|禁止)((发生|出现)过?.{0,2})?$"
+)
+# A modal right before the term: "肯定会塌陷", "可能倒塌" are risks, not events. Imminent ones
+# ("随时可能倒塌", "快要倒塌": a 危房 people live in) are emergencies.
+_MODAL = re.compile(r"(?<!随时)(会|可能|将要)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Words right after the danger term that turn it into a risk, a condition or an old story.
-_RISK_AFTER = re.compile(r"^.{0,8}?(隐患|风险|危险|的可能|后果不堪设想|时|多年)")
+_RISK_AFTER = re.compile(r"^.{0,8}?(隐患|风险|危险|可能|不堪设想|时|多年|将会|案例|现象)")
 # Words around the evidence that say the danger is present now. With them, or when the title itself states
 # the danger, a flag is "certain"; on the hand-labelled set such flags are right far more often than the
 # rest (docs/insight.md).
@@ -55,7 +64,7 @@ DANGERS = (
         "fire",
         "火灾",
         re.compile(
-            r"着火(?!车)|起火|失火|发生火灾|突发大火|火情|烧起来|(发生|突发|引起|导致)了?爆炸|爆炸事故"
+            r"(着火(?!车)|起火|失火|发生火灾|突发大火|火情|烧起来|(发生|突发|引起|导致)了?爆炸|爆炸事故)(?!等)"
         ),
     ),
     Danger(
@@ -78,7 +87,7 @@ DANGERS = (
         "自伤自杀",
         re.compile(
             r"((?<!慢性)(?<!引起)(?<!导致)自杀|(?<!减)轻生|跳楼(?!价)|跳河|喝农药|割腕|不想活|活不下去|以死相逼|寻死)"
-            r"(?!等|现象|的人|事件)"
+            r"(?!.{0,3}(等|现象|的人|事件|也有))"
         ),
         conditional_counts=True,
     ),
@@ -111,7 +120,8 @@ DANGERS = (
         "collapse",
         "坍塌",
         re.compile(
-            r"坍塌|(?<!道德)塌陷|(?<!早已)倒塌|垮塌|塌方(?!式)|地陷|(房屋|楼房|楼栋|挡土墙).{0,6}倾斜|随时.{0,4}(倒|塌)"
+            r"坍塌|(?<!道德)塌陷|(?<!早已)倒塌|垮塌|塌方(?!式)|地陷(?!阱)|(房屋|楼房|楼栋|挡土墙).{0,6}倾斜|"
+            r"随时.{0,4}(倒塌|塌|垮)"
         ),
     ),
     Danger(
@@ -127,7 +137,7 @@ DANGERS = (
         # Group violence or threats to kill: a single past assault is a police matter, not an emergency.
         re.compile(
             r"(纠集|伙同|雇佣|雇凶|带领|召集|叫了|指使).{0,20}(殴打|打伤|打人|砍伤|砍人)|聚众殴打|群殴|持刀|砍刀|"
-            r"打砸抢|家暴(?!征)|家庭暴力|扬言.{0,6}(杀|砍|弄死)"
+            r"打砸抢|家暴(?!征)|家庭暴力(?!方面|问题)|扬言.{0,6}(杀|砍|弄死)"
         ),
     ),
     Danger(
@@ -150,7 +160,7 @@ class UrgentAssessment:
 
 def _stated_as_happening(sentence: str, start: int, end: int, danger: Danger, year: int | None) -> bool:
     before = sentence[max(0, start - 20) : start]
-    if _NEGATION.search(before[-4:]):
+    if _NEGATION.search(before[-6:]) or _PAST_OR_ELSEWHERE.search(before):
         return False
     if any(
         year is None or int(mentioned) < year
@@ -159,7 +169,11 @@ def _stated_as_happening(sentence: str, start: int, end: int, danger: Danger, ye
         return False  # an event dated in an earlier year is history, whatever it was
     if danger.conditional_counts:
         return True
-    return not _HYPOTHETICAL.search(before) and not _RISK_AFTER.search(sentence[end:])
+    return (
+        not _HYPOTHETICAL.search(before)
+        and not _MODAL.search(before)
+        and not _RISK_AFTER.search(sentence[end:])
+    )
 
 
 def assess(title: str | None, detail: str | None = "", year: int | None = None) -> UrgentAssessment:
@@ -186,3 +200,36 @@ def assess(title: str | None, detail: str | None = "", year: int | None = None) 
     return UrgentAssessment(
         True, tuple(evidence), f"{'' if certain else '疑似'}急难险重（{reason}）", certain
     )
+
+
+@dataclass(frozen=True)
+class LabelledCheck:
+    """Flags against hand labels: precision and recall of all flags and of certain ones."""
+
+    labelled: int
+    urgent: int
+    outcomes: dict[str, dict[str, int]]  # tier -> {"tp", "fp", "fn", "tn"}
+
+    def precision(self, tier: str = "all") -> float:
+        outcome = self.outcomes[tier]
+        return outcome["tp"] / max(1, outcome["tp"] + outcome["fp"])
+
+    def recall(self, tier: str = "all") -> float:
+        return self.outcomes[tier]["tp"] / max(1, self.urgent)
+
+
+def check_against_labels(labels: list[dict[str, str]]) -> LabelledCheck:
+    """Rows of tests/insight/urgent_labels.csv (file, message_id, urgent) scored against the messages in the
+    shared data (settings.SHARED_DATA_DIR)."""
+    from .dataset import messages_by_id
+
+    files = {name: messages_by_id(name) for name in {label["file"] for label in labels}}
+    outcomes = {tier: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for tier in ("all", "certain")}
+    for label in labels:
+        message = files[label["file"]][label["message_id"]]
+        posted = message.get("留言时间", "")
+        result = assess(message.get("留言主题", ""), message["留言详情"], int(posted[:4]) if posted else None)
+        gold = label["urgent"] == "1"
+        for tier, hit in (("all", result.urgent), ("certain", result.certain)):
+            outcomes[tier][("t" if hit == gold else "f") + ("p" if hit else "n")] += 1
+    return LabelledCheck(len(labels), sum(label["urgent"] == "1" for label in labels), outcomes)
