@@ -22,6 +22,7 @@ django.setup()
 
 from scipy.stats import spearmanr  # noqa: E402
 
+from civicgrid.insight import urgent_level  # noqa: E402
 from civicgrid.insight.classifier import load_model  # noqa: E402
 from civicgrid.insight.dataset import REPLIES_FILE, read  # noqa: E402
 from civicgrid.insight.hot_issues import parse_time  # noqa: E402
@@ -44,6 +45,13 @@ def urgent_check() -> None:
                 f"  {tier + ' flags':<14} precision {check.precision(tier):.3f}, "
                 f"recall {check.recall(tier):.3f} ({check.outcomes[tier]})"
             )
+    print("  (certain flags above are in-sample: the level model was trained on these labels)")
+    print("urgent level, leave-one-reader-out (trained on the other readers' labels):")
+    for score in urgent_level.leave_one_reader_out(urgent_level.flagged_examples()):
+        print(
+            f"  reader {score.reader}: {score.flagged} flagged, precision {score.base_precision:.2f}; "
+            f"certain {score.kept}, precision {score.precision:.2f}, recall {score.recall:.2f}"
+        )
 
 
 def times(rows, column):

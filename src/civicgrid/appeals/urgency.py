@@ -1,9 +1,9 @@
 """Which 急难险重 flags raise an ordinary appeal to urgent at intake (setting CIVICGRID_RAISE_URGENT_CASES).
 
-The rules in insight/urgent.py flag a message either 确定 (certain) or 疑似 (suspected). Certain flags catch
-under half the urgent cases; on the rules' own labelled set they were right far more often than the rest,
-but not reliably so on independent readers' labels (docs/insight.md). So the default is recall ("all": a
-missed gas leak costs more than a dispatcher's minute); a locality may choose "certain" or "none".
+The rules in insight/urgent.py flag a message either 确定 (certain) or 疑似 (suspected). On readers the
+level model never learnt from, certain flags were right about twice as often as flags in general but missed
+10-30 % of the urgent cases (docs/insight.md). So the default is recall ("all": a missed gas leak costs more
+than a dispatcher's minute); a locality may choose precision ("certain") or neither ("none").
 """
 
 from django.core.exceptions import ImproperlyConfigured

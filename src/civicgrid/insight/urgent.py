@@ -1,6 +1,7 @@
 """Urgent-case warnings (急难险重): danger to life or safety, vulnerable people, mass incidents.
 
-A rule lexicon, not a model: every flag must come with a reason a dispatcher can check in seconds. A danger
+A rule lexicon, not a model, decides what is flagged: every flag must come with a reason a dispatcher can
+check in seconds (a small learned model only sets its level, 确定 or 疑似: urgent_level.py). A danger
 term only counts where the sentence states it as happening here and now; hypothetical ("一旦发生火灾",
 "存在安全隐患", "以防…"), negated ("没有漏气"), dated to an earlier year, or reported from elsewhere
 ("看到重庆发生火灾的报道") it does not, because appeals use those words all the time to argue for prevention
@@ -12,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .text import normalize
+from .urgent_level import is_certain
+from .urgent_level import load_model as load_level_model
 
 _SENTENCE = re.compile(r"[。！？；.!?;\n]")
 # Words shortly before the danger term (same sentence) that make it a possibility, an old story or someone
@@ -36,14 +39,10 @@ _NEGATION = re.compile(
 # ("随时可能倒塌", "快要倒塌": a 危房 people live in) are emergencies.
 _MODAL = re.compile(r"(?<!随时)(会|可能|将要)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+# Words around the evidence that say it is happening right now ("现在着火了", "正在漏气").
+_IMMEDIATE = re.compile(r"正在|现在|今天|今晚|今早|刚才|刚刚|马上")
 # Words right after the danger term that turn it into a risk, a condition or an old story.
 _RISK_AFTER = re.compile(r"^.{0,8}?(隐患|风险|危险|可能|不堪设想|时|多年|将会|案例|现象)")
-# Words around the evidence that say the danger is present now. With them, or when the title itself states
-# the danger, a flag is "certain"; on the hand-labelled set such flags are right far more often than the
-# rest (docs/insight.md).
-_PRESENT = re.compile(
-    r"正在|现在|目前|今天|今晚|今早|刚才|刚刚|昨天|昨晚|马上|随时|威胁|危及|紧急|急需|至今|仍然|还在|一直"
-)
 
 
 @dataclass(frozen=True)
@@ -153,8 +152,8 @@ class UrgentAssessment:
     urgent: bool
     categories: tuple[str, ...] = ()
     reason: str = ""
-    # The title states the danger, or the words around it say it is happening now: worth acting on at
-    # once. Other flags (疑似) need a dispatcher's reading first.
+    # 确定: the level model (urgent_level.py) finds it like the flags readers judged really urgent; other
+    # flags (疑似) need a dispatcher's reading first.
     certain: bool = False
 
 
@@ -176,30 +175,38 @@ def _stated_as_happening(sentence: str, start: int, end: int, danger: Danger, ye
     )
 
 
-def assess(title: str | None, detail: str | None = "", year: int | None = None) -> UrgentAssessment:
-    """Whether an appeal reports an emergency, which kinds, and the words that show it (in Chinese).
+def evidence(title: str | None, detail: str | None = "", year: int | None = None) -> dict[str, str]:
+    """The kinds of emergency a message reports, each with the words that show it (title first).
 
     `year` is the year the appeal was made; events dated in earlier years (or, without it, any dated event)
     are history rather than emergencies.
     """
-    evidence: dict[str, str] = {}
-    certain = False
-    for part, text in (("title", normalize(title)), ("detail", normalize(detail))):
+    found: dict[str, str] = {}
+    for text in (normalize(title), normalize(detail)):
         for sentence in _SENTENCE.split(text):
             for danger in DANGERS:
-                if danger.label in evidence:
+                if danger.label in found:
                     continue
                 match = danger.pattern.search(sentence)
                 if match and _stated_as_happening(sentence, match.start(), match.end(), danger, year):
-                    words = sentence[max(0, match.start() - 20) : match.end() + 20].strip()
-                    evidence[danger.label] = words
-                    certain = certain or part == "title" or bool(_PRESENT.search(words))
-    if not evidence:
+                    found[danger.label] = sentence[max(0, match.start() - 20) : match.end() + 20].strip()
+    return found
+
+
+def stated_plainly(title: str | None, found: dict[str, str], year: int | None) -> bool:
+    """The title itself states the danger, or the words around the evidence say it is happening right now."""
+    return bool(evidence(title, "", year)) or any(_IMMEDIATE.search(words) for words in found.values())
+
+
+def assess(title: str | None, detail: str | None = "", year: int | None = None) -> UrgentAssessment:
+    """Whether an appeal reports an emergency, which kinds, the words that show it (in Chinese), and the
+    flag's level (urgent_level.py)."""
+    found = evidence(title, detail, year)
+    if not found:
         return UrgentAssessment(False)
-    reason = "；".join(f"{label}：“{words}”" for label, words in evidence.items())
-    return UrgentAssessment(
-        True, tuple(evidence), f"{'' if certain else '疑似'}急难险重（{reason}）", certain
-    )
+    certain = is_certain(load_level_model(), title or "", detail or "", stated_plainly(title, found, year))
+    reason = "；".join(f"{label}：“{words}”" for label, words in found.items())
+    return UrgentAssessment(True, tuple(found), f"{'' if certain else '疑似'}急难险重（{reason}）", certain)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,12 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         train = actions.add_parser("train", help="用共享数据训练留言分类模型并写出模型卡")
         train.add_argument("--no-evaluate", action="store_true", help="跳过分组交叉验证（更快）")
+        train_urgent = actions.add_parser(
+            "train-urgent", help="用人工标注训练急难险重的确定/疑似分级模型，按标注人留一评估并写出模型卡"
+        )
+        train_urgent.add_argument(
+            "--labels", help="标注文件（默认代码仓库的 tests/insight/urgent_labels.csv）"
+        )
         evaluate = actions.add_parser(
             "evaluate", help="交叉验证（默认分组划分）：macro-F1、各类 F1、混淆矩阵，并与基线比较"
         )
@@ -108,6 +114,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"模型已写入 {classifier.MODEL_PATH}（{classifier.MODEL_PATH.stat().st_size / 1e6:.1f} MB）"
         )
+
+    def _train_urgent(self, options):
+        from civicgrid.insight import urgent_level
+
+        labels = Path(options["labels"]) if options["labels"] else urgent_level.LABELS_PATH
+        model, scores = urgent_level.train(labels)
+        flagged, urgent = model.metadata["flagged"], model.metadata["urgent"]
+        self.stdout.write(f"急难险重分级：{flagged} 条规则命中的标注留言（{urgent} 条紧急）")
+        for score in scores:
+            self.stdout.write(
+                f"  留出标注人 {score.reader}：命中 {score.flagged} 条，"
+                f"全部命中的精确率 {score.base_precision:.2f}；判为确定 {score.kept} 条，"
+                f"精确率 {score.precision:.2f}，召回率 {score.recall:.2f}"
+            )
+        self.stdout.write(f"模型已写入 {urgent_level.MODEL_PATH}，模型卡 {urgent_level.CARD_PATH}")
 
     def _evaluate(self, options):
         from civicgrid.insight import classifier
