@@ -117,6 +117,13 @@ def test_a_file_without_the_needed_columns_or_rows_is_refused():
 def test_the_import_enters_everyone_with_a_trace_and_dues_from_this_month(party):
     known = Person.objects.create(name="孙丽", phone="13700000001")
     entries_before = LedgerEntry.objects.count()
+    plans = services.check_roster(
+        organisation=party.branch,
+        rows=[row(), row(姓名="吴刚", 手机号="13700000002")],
+        actor=party.accounts["branch_secretary"],
+    )
+    assert [(plan.row.name, plan.person) for plan in plans] == [("孙丽", known), ("吴刚", None)]
+    assert LedgerEntry.objects.count() == entries_before and not PartyMember.objects.filter(person=known)
     members = services.import_roster(
         organisation=party.branch,
         rows=[row(), row(姓名="吴刚", 手机号="13700000002")],
@@ -175,6 +182,10 @@ def roster_xlsx(rows: list[dict[str, str]]) -> bytes:
 def test_the_command_imports_an_excel_roster_and_reports_a_bad_one_as_json(party, tmp_path, capsys):
     good = tmp_path / "花名册.xlsx"
     good.write_bytes(roster_xlsx([row(), row(姓名="吴刚", 手机号="13700000002")]))
+    call_command("import_roster", str(good), branch=party.branch.pk, check=True, json=True)
+    report = json.loads(capsys.readouterr().out)
+    assert report["imported"] == 0 and [r["name"] for r in report["would_import"]] == ["孙丽", "吴刚"]
+    assert not PartyMember.objects.filter(person__name="吴刚").exists()
     call_command("import_roster", str(good), branch=party.branch.pk)
     assert "已导入 2 名党员到 幸福1号小区党支部。" in capsys.readouterr().out
 
@@ -202,8 +213,15 @@ def test_the_secretary_uploads_a_roster_on_the_branch_screen(party, client):
 
     gbk = (",".join(HEADER) + "\n" + ",".join(row(党费基数="3500.5").values()) + "\n").encode("gb18030")
     response = client.post(url, {"roster": SimpleUploadedFile("花名册.csv", gbk)})
+    page = response.content.decode()
+    assert response.status_code == 200  # checked and shown, nothing stored yet
+    assert "共 <strong>1</strong> 名党员" in page and "孙丽" in page and "离退休 · 3500.50 元" in page
+    assert not PartyMember.objects.filter(person__name="孙丽").exists()
+    response = client.post(url, {"confirm": "1"})
     assert response.status_code == 302
     assert PartyMember.objects.filter(person__name="孙丽", organisation=party.branch).exists()
+    response = client.post(url, {"confirm": "1"}, follow=True)  # confirmed once only
+    assert "预览已失效" in response.content.decode()
 
     count = PartyMember.objects.count()
     bad = roster_xlsx([row(姓名="吴刚", 手机号="13700000002", 党员状态="入党积极分子")])

@@ -202,11 +202,19 @@ def register_member(
     return member
 
 
-@transaction.atomic
-def import_roster(*, organisation: Organisation, rows: list[dict[str, str]], actor) -> list[PartyMember]:
-    """Enter a branch's existing members from its roster file (party/roster.py), all or none. A person the
-    platform knows by the same name and phone is that person (phones are not unique: a family shares one, a
-    caller may give a surname only), provided they are not a member already; anyone else is added."""
+@dataclass(frozen=True)
+class RosterPlan:
+    """One roster row as an import would enter it: `person` is the platform's record of them, or None for
+    someone it does not know yet."""
+
+    row: roster.RosterRow
+    person: Person | None
+
+
+def check_roster(*, organisation: Organisation, rows: list[dict[str, str]], actor) -> list[RosterPlan]:
+    """Everything import_roster checks, with nothing stored: what it would enter, or RosterError listing every
+    problem. A person the platform knows by the same name and phone is that person (phones are not unique: a
+    family shares one, a caller may give a surname only), provided they are not a member already."""
     _require_manager(actor, organisation)
     if organisation.kind != OrganisationKind.BRANCH:
         raise RuleViolation("roster_branch", "党员编入党支部", "花名册只能导入到党支部。")
@@ -214,7 +222,7 @@ def import_roster(*, organisation: Organisation, rows: list[dict[str, str]], act
     known: dict[tuple[str, str], list[Person]] = {}
     for person in Person.objects.filter(phone__in=[e.phone for e in entries]).select_related("party_member"):
         known.setdefault((person.name, person.phone), []).append(person)
-    problems, people = [], []
+    problems, plans = [], []
     for entry in entries:
         same = known.get((entry.name, entry.phone), [])
         member = next((p.party_member for p in same if hasattr(p, "party_member")), None)
@@ -222,24 +230,32 @@ def import_roster(*, organisation: Organisation, rows: list[dict[str, str]], act
             problems.append(
                 roster.RosterProblem(entry.number, "姓名", f"{entry.name} 已是党员（{member.organisation}）")
             )
-        people.append(same[0] if same else None)
+        plans.append(RosterPlan(entry, same[0] if same else None))
     if problems:
         raise roster.RosterError(problems)
+    return plans
+
+
+@transaction.atomic
+def import_roster(*, organisation: Organisation, rows: list[dict[str, str]], actor) -> list[PartyMember]:
+    """Enter a branch's existing members from its roster file (party/roster.py), all or none, after the
+    checks of check_roster; anyone the platform does not know is added."""
+    plans = check_roster(organisation=organisation, rows=rows, actor=actor)
     today = timezone.localdate()  # the dues ledger starts when the branch starts keeping it here
     return [
         register_member(
-            person=person or Person.objects.create(name=entry.name, phone=entry.phone),
+            person=plan.person or Person.objects.create(name=plan.row.name, phone=plan.row.phone),
             organisation=organisation,
-            status=entry.status,
-            admitted_on=entry.admitted_on,
-            full_since=entry.full_since,
-            dues_category=entry.dues_category,
-            dues_base=entry.dues_base,
+            status=plan.row.status,
+            admitted_on=plan.row.admitted_on,
+            full_since=plan.row.full_since,
+            dues_category=plan.row.dues_category,
+            dues_base=plan.row.dues_base,
             dues_from=today,
-            is_mobile=entry.is_mobile,
+            is_mobile=plan.row.is_mobile,
             actor=actor,
         )
-        for entry, person in zip(entries, people, strict=True)
+        for plan in plans
     ]
 
 

@@ -34,7 +34,8 @@ from .forms import (
     VoluntaryDuesForm,
     VolunteerShiftForm,
 )
-from .models import Organisation, TaskStatus
+from .models import MemberStatus, Organisation, TaskStatus
+from .rules.dues import DuesCategory
 from .rules.meetings import MeetingKind
 from .rules.violations import RuleViolation
 
@@ -447,26 +448,57 @@ def export_meetings(request, pk: int):
 
 @login_required
 def roster_import(request, pk: int):
-    """党员花名册导入: upload a roster file; all members are entered, or none and every problem is listed."""
+    """党员花名册导入 in two steps: the uploaded file is checked whole and shown as it would be entered (or
+    refused with every problem listed); on confirmation all members are entered, or none."""
     organisation = selectors.branch_for(request.user, pk)
-    problems = []
+    session_key = f"party-roster-{organisation.pk}"  # the checked rows, between preview and confirmation
+    problems, plans = [], None
     if request.method == "POST":
-        upload = request.FILES.get("roster")
         try:
+            if "confirm" in request.POST:
+                rows = request.session.get(session_key)
+                if rows is None:
+                    raise InputError("预览已失效，请重新上传花名册。")
+                members = services.import_roster(organisation=organisation, rows=rows, actor=request.user)
+                del request.session[session_key]
+                messages.success(request, f"已导入 {len(members)} 名党员。")
+                return redirect("party:branch", pk=organisation.pk)
+            upload = request.FILES.get("roster")
             if upload is None:
                 raise InputError("请选择花名册文件（.xlsx 或 CSV）。")
-            members = services.import_roster(
-                organisation=organisation, rows=read_upload(upload), actor=request.user
-            )
+            rows = read_upload(upload)
+            plans = services.check_roster(organisation=organisation, rows=rows, actor=request.user)
+            request.session[session_key] = rows
         except roster.RosterError as error:
             problems = error.problems
         except (InputError, RuleViolation) as error:
             messages.error(request, str(error))
-        else:
-            messages.success(request, f"已导入 {len(members)} 名党员。")
-            return redirect("party:branch", pk=organisation.pk)
-    context = {"branch": organisation, "columns": roster.COLUMNS.values(), "problems": problems}
+    context = {
+        "branch": organisation,
+        "columns": roster.COLUMNS.values(),
+        "problems": problems,
+        "preview": _roster_preview(plans) if plans is not None else None,
+        "known": sum(plan.person is not None for plan in plans or ()),
+    }
     return render(request, "party/roster.html", context)
+
+
+def _roster_preview(plans: list[services.RosterPlan]) -> list[dict]:
+    statuses, categories = dict(MemberStatus.choices), dict(DuesCategory.CHOICES)
+    return [
+        {
+            "number": plan.row.number,
+            "name": plan.row.name,
+            "phone": plan.row.phone,
+            "status": statuses[plan.row.status],
+            "admitted_on": plan.row.admitted_on,
+            "full_since": plan.row.full_since,
+            "dues": f"{categories[plan.row.dues_category].split('（')[0]} · {plan.row.dues_base:.2f} 元",
+            "mobile": "是" if plan.row.is_mobile else "否",
+            "known": plan.person is not None,
+        }
+        for plan in plans
+    ]
 
 
 @login_required

@@ -22,14 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--branch", type=int, required=True, help="党支部编号")
         parser.add_argument("--user", help="以该账号的名义导入（记入留痕）；默认为系统")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结构化结果（供程序使用）")
+        parser.add_argument("--check", action="store_true", help="只检查并列出将导入的党员，不保存")
 
     def handle(self, *args, **options) -> None:
         as_json = options["json"]
         organisation = Organisation.objects.filter(pk=options["branch"]).first()
         if organisation is None:
             raise CommandError(f"党组织 {options['branch']} 不存在。")
+        write = services.check_roster if options["check"] else services.import_roster
         try:
-            members = services.import_roster(
+            done = write(
                 organisation=organisation,
                 rows=read_table(options["file"]),
                 actor=acting_account(options["user"]),
@@ -43,10 +45,29 @@ class Command(BaseCommand):
                 as_json, {"ok": False, "problems": [{"row": None, "column": None, "message": str(error)}]}
             )
             raise CommandError(str(error)) from error
+        if options["check"]:
+            known = sum(plan.person is not None for plan in done)
+            self._result(
+                as_json,
+                {
+                    "ok": True,
+                    "imported": 0,
+                    "would_import": [
+                        {"row": p.row.number, "name": p.row.name, "known_person": p.person is not None}
+                        for p in done
+                    ],
+                    "branch": organisation.name,
+                },
+                [
+                    f"检查通过：可导入 {len(done)} 名党员到 {organisation.name}"
+                    f"（{known} 人平台已有登记），未保存。"
+                ],
+            )
+            return
         self._result(
             as_json,
-            {"ok": True, "imported": len(members), "branch": organisation.name},
-            [f"已导入 {len(members)} 名党员到 {organisation.name}。"],
+            {"ok": True, "imported": len(done), "branch": organisation.name},
+            [f"已导入 {len(done)} 名党员到 {organisation.name}。"],
         )
 
     def _result(self, as_json: bool, result: dict, lines: tuple[str, ...] | list[str] = ()) -> None:
