@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from civicgrid.appeals.models import Notification
 from civicgrid.ledger.models import LedgerEntry
-from civicgrid.party import services
+from civicgrid.party import selectors, services
 from civicgrid.party.models import PointEntry, StudyCourse, StudyRecord
 from civicgrid.party.rules.study import check_study_session
 from civicgrid.party.rules.violations import RuleViolation
@@ -47,16 +48,27 @@ def course(db):
     return StudyCourse.objects.create(title="党章学习", hours=Decimal(4))
 
 
-def test_a_member_records_her_own_study_with_points_and_a_trace(party, course):
+def test_a_members_own_entry_counts_once_her_branch_confirms_it(party, course):
     member = party.members[4]
     yesterday = timezone.localdate() - timedelta(days=1)
     record = services.record_study(
         member=member, course=course, studied_on=yesterday, hours=Decimal(2), actor=party.accounts["member"]
     )
-    assert record.hours == 2 and record.member == member
-    assert PointEntry.objects.filter(member=member, reason="study_hour").exists()
+    assert record.hours == 2 and record.member == member and not record.confirmed
+    assert not PointEntry.objects.filter(member=member, reason="study_hour").exists()
     entry = LedgerEntry.objects.order_by("-sequence").first()
     assert (entry.action, entry.actor) == ("party.study.record", party.accounts["member"])
+    assert list(selectors.study_awaiting_confirmation(party.branch)) == [record]
+
+    with pytest.raises(PermissionDenied):
+        services.confirm_study(record=record, actor=party.accounts["member"])
+    record = services.confirm_study(record=record, actor=party.accounts["branch_secretary"])
+    assert record.confirmed and record.confirmed_by == party.accounts["branch_secretary"]
+    assert PointEntry.objects.filter(member=member, reason="study_hour").exists()
+    assert LedgerEntry.objects.order_by("-sequence").first().action == "party.study.confirm"
+    assert not selectors.study_awaiting_confirmation(party.branch).exists()
+    with pytest.raises(RuleViolation, match="已经确认过"):
+        services.confirm_study(record=record, actor=party.accounts["branch_secretary"])
     with pytest.raises(RuleViolation, match="已登记"):
         services.record_study(
             member=member,
@@ -65,6 +77,57 @@ def test_a_member_records_her_own_study_with_points_and_a_trace(party, course):
             hours=Decimal(2),
             actor=party.accounts["member"],
         )
+
+
+def test_the_branch_returns_an_entry_with_a_reason_the_member_is_told(party, course):
+    member = party.members[4]
+    yesterday = timezone.localdate() - timedelta(days=1)
+    record = services.record_study(
+        member=member, course=course, studied_on=yesterday, hours=Decimal(4), actor=party.accounts["member"]
+    )
+    with pytest.raises(RuleViolation, match="请填写退回原因"):
+        services.return_study(record=record, actor=party.accounts["branch_secretary"], reason=" ")
+    services.return_study(record=record, actor=party.accounts["branch_secretary"], reason="当天未组织该课程")
+    assert not StudyRecord.objects.filter(pk=record.pk).exists()
+    entry = LedgerEntry.objects.order_by("-sequence").first()
+    assert entry.action == "party.study.return" and entry.payload["reason"] == "当天未组织该课程"
+    note = Notification.objects.filter(recipient_account=party.accounts["member"]).latest("pk")
+    assert "被支部退回：当天未组织该课程" in note.text
+
+
+def test_the_branch_page_confirms_and_the_mine_page_shows_the_state(party, course, client):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    record = services.record_study(
+        member=party.members[4],
+        course=course,
+        studied_on=yesterday,
+        hours=Decimal(1),
+        actor=party.accounts["member"],
+    )
+    url = reverse("party:study_decide", args=[record.pk])
+    client.force_login(party.accounts["member"])
+    assert "待支部确认" in client.get(reverse("party:mine")).content.decode()
+    assert client.post(url, {"decision": "confirm"}).status_code == 404
+    client.force_login(party.accounts["branch_secretary"])
+    page = client.get(reverse("party:branch", args=[party.branch.pk])).content.decode()
+    assert "待确认的自学登记（1 条）" in page
+    response = client.post(url, {"decision": "confirm"}, follow=True)
+    assert "已确认" in response.content.decode()
+    record.refresh_from_db()
+    assert record.confirmed
+
+
+def test_an_entry_by_the_branch_counts_at_once(party, course):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    record = services.record_study(
+        member=party.members[5],
+        course=course,
+        studied_on=yesterday,
+        hours=Decimal(1),
+        actor=party.accounts["branch_secretary"],
+    )
+    assert record.confirmed
+    assert PointEntry.objects.filter(member=party.members[5], reason="study_hour").exists()
 
 
 def test_only_the_member_or_her_branch_records_her_study(party, course):

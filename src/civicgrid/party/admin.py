@@ -173,8 +173,8 @@ class CommitteeMemberAdmin(AddThroughServiceAdmin):
 
 @admin.register(StudyRecord)
 class StudyRecordAdmin(AddThroughServiceAdmin):
-    list_display = ["member", "course", "studied_on", "hours", "quiz_score"]
-    list_filter = ["course"]
+    list_display = ["member", "course", "studied_on", "hours", "quiz_score", "confirmed_at"]
+    list_filter = ["course", ("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["member__person__name"]
     fields = ["member", "course", "studied_on", "hours", "quiz_score"]
     autocomplete_fields = ["member", "course"]

@@ -778,6 +778,17 @@ class StudyRecord(models.Model):
     studied_on = models.DateField("学习日期")
     hours = models.DecimalField("学时", **HOURS)
     quiz_score = models.PositiveSmallIntegerField("测验成绩", null=True, blank=True)
+    # A member's own entry waits for her branch to confirm it before its hours and points count; an entry by
+    # the branch is confirmed as it is made.
+    confirmed_at = models.DateTimeField("支部确认时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "学习记录"
@@ -790,3 +801,7 @@ class StudyRecord(models.Model):
     @property
     def quiz_passed(self) -> bool | None:
         return None if self.quiz_score is None else self.quiz_score >= self.course.pass_score
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

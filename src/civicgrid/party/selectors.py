@@ -496,7 +496,10 @@ def years_of(members, year: int) -> list[MemberYear]:
         ).annotate(member_id=F("claimed_by_id")),
         "hours",
     )
-    study = _sums(StudyRecord.objects.filter(member_id__in=ids, studied_on__year=year), "hours")
+    study = _sums(
+        StudyRecord.objects.filter(member_id__in=ids, studied_on__year=year, confirmed_at__isnull=False),
+        "hours",
+    )
     reported = set(CommunityReport.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
     nothing = (Decimal(0), 0)
     rows = []
@@ -545,6 +548,23 @@ def reports_of(member: PartyMember) -> QuerySet[CommunityReport]:
 
 def study_records_of(member: PartyMember) -> QuerySet[StudyRecord]:
     return member.study.select_related("course")
+
+
+def study_awaiting_confirmation(organisation: Organisation) -> QuerySet[StudyRecord]:
+    """Members' own study entries their branch has not confirmed yet, oldest first."""
+    return (
+        StudyRecord.objects.filter(member__organisation=organisation, confirmed_at__isnull=True)
+        .select_related("member__person", "course")
+        .order_by("studied_on", "pk")
+    )
+
+
+def study_record_for(actor, pk: int) -> StudyRecord:
+    """A study record of a member of an organisation the actor manages (404 otherwise)."""
+    records = StudyRecord.objects.filter(_under_managed(actor, "member__organisation__path"))
+    return get_object_or_404(
+        records.select_related("member__organisation", "member__person", "course"), pk=pk
+    )
 
 
 def unit_service_hours_for(actor, year: int) -> QuerySet:

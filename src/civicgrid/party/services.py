@@ -1004,9 +1004,11 @@ def record_study(
     quiz_score: int | None = None,
     actor=None,
 ) -> StudyRecord:
-    """A study session, entered by the member herself or by her branch; a course counts once a day. Its
-    points (study_hour) are capped per year by the points scheme, so self-entry cannot run away."""
-    if actor is not None and selectors.own_member(actor) != member:
+    """A study session, entered by the member herself or by her branch; a course counts once a day. The
+    branch's entries count at once; a member's own entry counts (hours and study_hour points) when her branch
+    confirms it (confirm_study)."""
+    self_entered = actor is not None and selectors.own_member(actor) == member
+    if actor is not None and not self_entered:
         _require_manager(actor, member.organisation)
     study.check_study_session(
         course_hours=course.hours,
@@ -1022,11 +1024,62 @@ def record_study(
     record = StudyRecord.objects.create(
         member=member, course=course, studied_on=studied_on, hours=hours, quiz_score=quiz_score
     )
-    award_points(member=member, reason="study_hour", quantity=hours, occurred_on=studied_on, note=str(course))
     _trace(
         "study.record",
         target=record,
         actor=actor,
         payload={"member": member.pk, "course": course.pk, "hours": hours, "studied_on": studied_on},
     )
+    if not self_entered:
+        _confirm(record, actor)
     return record
+
+
+def _confirm(record: StudyRecord, actor) -> None:
+    record.confirmed_at, record.confirmed_by = timezone.now(), actor
+    record.save(update_fields=["confirmed_at", "confirmed_by"])
+    award_points(
+        member=record.member,
+        reason="study_hour",
+        quantity=record.hours,
+        occurred_on=record.studied_on,
+        note=str(record.course),
+    )
+
+
+@transaction.atomic
+def confirm_study(*, record: StudyRecord, actor) -> StudyRecord:
+    """The branch confirms a member's own study entry: its hours and points count from now on."""
+    _require_manager(actor, record.member.organisation)
+    record = StudyRecord.objects.select_for_update().select_related("member", "course").get(pk=record.pk)
+    if record.confirmed:
+        raise RuleViolation("study_confirmed", "如实登记学习", "这条学习记录已经确认过了。")
+    _confirm(record, actor)
+    _trace("study.confirm", target=record, actor=actor, payload={"member": record.member_id})
+    return record
+
+
+@transaction.atomic
+def return_study(*, record: StudyRecord, actor, reason: str) -> None:
+    """The branch returns a member's own entry it cannot confirm (wrong course, date or hours): the entry is
+    removed, the reason kept in the ledger and told to the member, who may enter it again correctly."""
+    _require_manager(actor, record.member.organisation)
+    if record.confirmed:
+        raise RuleViolation("study_confirmed", "如实登记学习", "已确认的学习记录不能退回。")
+    if not reason.strip():
+        raise RuleViolation("study_return_reason", "如实登记学习", "请填写退回原因。")
+    member, course, studied_on = record.member, record.course, record.studied_on
+    _trace(
+        "study.return",
+        target=record,
+        actor=actor,
+        payload={"member": member.pk, "course": course.pk, "studied_on": studied_on, "reason": reason},
+    )
+    record.delete()
+    account = member.person.account if hasattr(member.person, "account") else None
+    if account is not None:
+        notify(
+            account=account,
+            text=f"你登记的{cn_date(studied_on)}《{course}》学习被支部退回：{reason}",
+            link=reverse("party:mine"),
+        )

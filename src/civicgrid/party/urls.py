@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/report/", views.report_self, name="report_self"),
     path("mine/study/", views.study_self, name="study_self"),
+    path("study/<int:pk>/decide/", views.study_decide, name="study_decide"),
     path("communities/", views.communities, name="communities"),
     path("communities/<int:pk>/", views.community, name="community"),
     path("branches/<int:pk>/", views.branch, name="branch"),

@@ -90,6 +90,7 @@ def branch(request, pk: int):
         "reduction_form": DuesReductionForm(members=members, initial={"branch_decided_on": today}),
         "voluntary_form": VoluntaryDuesForm(members=members, initial={"paid_on": today}),
         "voluntary_dues": selectors.voluntary_dues_of(organisation, today.year),
+        "study_to_confirm": selectors.study_awaiting_confirmation(organisation),
         "points_form": PointsForm(members=members, initial={"occurred_on": today}),
         "shift_form": VolunteerShiftForm(
             members=members, posts=selectors.posts_for(organisation), initial={"served_on": today}
@@ -566,9 +567,31 @@ def study_self(request):
         request,
         StudyForm(request.POST),
         lambda actor, **data: services.record_study(member=member, actor=actor, **data),
-        "学习记录已登记。",
+        "学习记录已登记，支部确认后计入学时和积分。",
     )
     return redirect("party:mine")
+
+
+@login_required
+@require_POST
+def study_decide(request, pk: int):
+    """The branch confirms a member's own study entry, or returns it with a reason."""
+    record = selectors.study_record_for(request.user, pk)
+    if request.POST.get("decision") == "confirm":
+        _refusal_or_success(
+            request,
+            lambda: services.confirm_study(record=record, actor=request.user),
+            f"已确认{record.member}的学习记录。",
+        )
+    else:
+        _refusal_or_success(
+            request,
+            lambda: services.return_study(
+                record=record, actor=request.user, reason=request.POST.get("reason", "")
+            ),
+            f"已退回{record.member}的学习记录。",
+        )
+    return redirect("party:branch", pk=record.member.organisation_id)
 
 
 @login_required
