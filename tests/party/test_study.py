@@ -117,6 +117,21 @@ def test_the_branch_page_confirms_and_the_mine_page_shows_the_state(party, cours
     assert record.confirmed
 
 
+def test_a_manager_does_not_confirm_her_own_entry(party, course):
+    secretary = party.accounts["branch_secretary"]
+    own = selectors.own_member(secretary)
+    record = services.record_study(
+        member=own,
+        course=course,
+        studied_on=timezone.localdate() - timedelta(days=1),
+        hours=Decimal(1),
+        actor=secretary,
+    )
+    assert not record.confirmed
+    with pytest.raises(RuleViolation, match="不能确认自己登记的学习"):
+        services.confirm_study(record=record, actor=secretary)
+
+
 def test_an_entry_by_the_branch_counts_at_once(party, course):
     yesterday = timezone.localdate() - timedelta(days=1)
     record = services.record_study(

@@ -327,3 +327,7 @@ def _seed_demo_member(community: Grid, rng: random.Random, today: date) -> None:
             hours=Decimal(hours),
             quiz_score=rng.randrange(70, 100),
         )
+    # One session she entered herself (学习登记), waiting for another of the branch's managers to confirm it.
+    services.record_study(
+        member=member, course=course, studied_on=today - timedelta(days=2), hours=Decimal(1), actor=account
+    )

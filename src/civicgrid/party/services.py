@@ -1049,8 +1049,11 @@ def _confirm(record: StudyRecord, actor) -> None:
 
 @transaction.atomic
 def confirm_study(*, record: StudyRecord, actor) -> StudyRecord:
-    """The branch confirms a member's own study entry: its hours and points count from now on."""
+    """The branch confirms a member's own study entry: its hours and points count from now on. Someone who
+    manages the branch confirms others' entries, not her own."""
     _require_manager(actor, record.member.organisation)
+    if selectors.own_member(actor) == record.member:
+        raise RuleViolation("study_own", "如实登记学习", "不能确认自己登记的学习，请由支部其他负责人确认。")
     record = StudyRecord.objects.select_for_update().select_related("member", "course").get(pk=record.pk)
     if record.confirmed:
         raise RuleViolation("study_confirmed", "如实登记学习", "这条学习记录已经确认过了。")
