@@ -22,6 +22,8 @@ LABELS = Path(__file__).with_name("urgent_labels.csv")
         ("再不解决我就跳楼", "", "自伤自杀"),
         ("征地补偿", "村民们准备明天集体上访市政府", "群体性事件"),
         ("小区污水倒灌", "粪水已经漫进客厅，老人只能搬走", "水淹内涝"),
+        ("讨薪", "项目部到现在为止拖欠我们8万多工资", "拖欠多名工人工资"),
+        ("危房", "老房子破烂不堪，已经危及到行人的生命安全", "危及生命安全"),
         ("危房", "房屋已成危房，不能居住，随时可能倒塌", "坍塌"),
     ],
 )
@@ -53,7 +55,7 @@ def test_the_shipped_level_model_is_trained_on_the_current_labels(teddy_dir):
 
 def test_the_level_picks_urgent_flags_for_readers_it_was_not_trained_on(teddy_dir):
     scores = {s.reader: s for s in urgent_level.leave_one_reader_out(urgent_level.flagged_examples())}
-    # measured 0.43 / 0.91 and 0.65 / 0.72 (models/URGENT_LEVEL_CARD.md), against 0.24 and 0.31 for all flags
+    # measured 0.43 / 0.91 and 0.59 / 0.72 (models/URGENT_LEVEL_CARD.md), against 0.24 and 0.31 for all flags
     for reader, min_precision, min_recall in (("2", 0.35, 0.7), ("3", 0.5, 0.6)):
         assert scores[reader].precision >= min_precision and scores[reader].recall >= min_recall
 
@@ -93,8 +95,9 @@ def test_hypothetical_negated_figurative_and_old_events_are_not_urgent(title, de
 
 
 # (precision, recall) floors under the measured figures (docs/insight.md), to catch regressions. Reader 1's
-# set tuned the rules; reader 2's was used to fix them once, reader 3's only for three lexical bugs.
-FLOORS = {"1": (0.52, 0.85), "2": (0.22, 0.85), "3": (0.28, 0.95)}
+# set tuned the rules; reader 2's was used to fix them once, reader 3's only for three lexical bugs; reader
+# 4's (unflagged messages with danger words: where misses hide) for the commonest misses.
+FLOORS = {"1": (0.52, 0.85), "2": (0.22, 0.85), "3": (0.28, 0.95), "4": (0.5, 0.3)}
 
 
 @pytest.mark.parametrize("reader", sorted(FLOORS))
