@@ -38,3 +38,12 @@ def test_location_is_the_place_most_appeals_name_and_a_compound_wins_a_tie_with_
     assert describe_location(road_issue) == "A市三一大道"
     compound_issue = ["A5区劳动东路魅力之城小区油烟扰民", "魅力之城小区楼下餐馆油烟，地址劳动东路"]
     assert describe_location(compound_issue) == "A5区魅力之城小区"
+
+
+def test_location_keeps_the_characters_every_writer_puts_before_a_name_jieba_cut_short():
+    # jieba tags 丽发 (of 丽发新城) as a verb, so each message alone yields 新城小区.
+    issue = ["我是A2区丽发新城小区的一名业主", "丽发新城小区旁边建搅拌站", "A市万家丽南路丽发新城小区扰民"]
+    assert describe_location(issue) == "A2区丽发新城小区"
+    # Writers who disagree on what comes before (在, 万科, nothing) leave the name as found.
+    mixed = ["住在魅力之城小区", "万科魅力之城小区油烟", "魅力之城小区噪音"]
+    assert describe_location(mixed) == "魅力之城小区"

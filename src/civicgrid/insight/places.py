@@ -186,6 +186,35 @@ def groups(text: str) -> list[str]:
     return list(dict.fromkeys(_GROUP.findall(text)))
 
 
+# Characters that end a name on its left: function words, pronouns, positions ("在丽发新城", "我们小区").
+_NOT_NAME_CHARS = set("的在了是于到和与及我你他她们这那该个从向对把被给为就也都还又位住近旁边隔")
+_ENDS_IN_ADMIN = re.compile(r"[A-Z]\d*[市区县镇乡]$")
+_MAX_LEFT_GROWTH = 4
+
+
+def _extend_left(name: str, texts: list[str]) -> str:
+    """Grow a name leftwards while at least 80 % of its mentions (two or more) share the character before it:
+    jieba cuts some names wrongly ("丽发" of 丽发新城 is tagged a verb), but writers spell the name in full.
+    A masked district code, punctuation or a function word ends the name."""
+    normalized = [normalize(text) for text in texts]
+    for _ in range(_MAX_LEFT_GROWTH):
+        before: Counter[str] = Counter()
+        for text in normalized:
+            start = text.find(name)
+            while start >= 0:
+                head = text[:start]
+                ends_name = not head or _ENDS_IN_ADMIN.search(head) or not "\u4e00" <= head[-1] <= "\u9fff"
+                before["" if ends_name else head[-1]] += 1
+                start = text.find(name, start + 1)
+        if not before:
+            break
+        char, count = before.most_common(1)[0]
+        if not char or char in _NOT_NAME_CHARS or count < 2 or count < 0.8 * sum(before.values()):
+            break
+        name = char + name
+    return name
+
+
 def describe_location(texts: list[str]) -> str:
     """地点/人群 for a set of appeals: the specific place most of them name (a compound, school or company
     before a road named as often: a road is usually the compound's address), with the district code in
@@ -196,7 +225,7 @@ def describe_location(texts: list[str]) -> str:
         return f"{admin_prefix(texts)}{people.most_common(1)[0][0]}" if people else admin_prefix(texts)
     preference = {"compound": 0, "school": 0, "company": 0, "road": 1}
     place, _ = max(counts.items(), key=lambda item: (item[1], -preference[item[0].kind], len(item[0].name)))
-    label = f"{admin_prefix(texts)}{place.name}"
+    label = f"{admin_prefix(texts)}{_extend_left(place.name, texts)}"
     if place.kind in {"school", "company"}:
         people = Counter(group for text in texts for group in groups(text))
         if people:
