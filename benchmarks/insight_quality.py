@@ -1,6 +1,8 @@
-"""Checks of the rule-based parts against hand labels, and reply-quality over the whole 附件4 file.
+"""Urgent cases and reply quality against hand labels, and reply quality over the whole 附件4 file.
 
-- Urgent cases: precision/recall on tests/insight/urgent_labels.csv (real messages labelled by hand).
+- Urgent cases (tests/insight/urgent_labels.csv, real messages labelled by hand): the rules alone per reader;
+  the model by 5-fold cross-validation, weighted to the inflow the samples were drawn from; the shipped model
+  on the check sample it never saw.
 - Reply quality: score distribution and flags over replies_附件4_full_2816.csv, time taken, and Spearman
   correlation with tests/insight/reply_grades.csv (40 replies graded 1-5 overall by hand) and with
   tests/insight/reply_grades_second_reader.csv (60 other replies graded 1-5 on each dimension by a second
@@ -22,12 +24,12 @@ django.setup()
 
 from scipy.stats import spearmanr  # noqa: E402
 
-from civicgrid.insight import urgent_level  # noqa: E402
+from civicgrid.insight import urgent_model  # noqa: E402
 from civicgrid.insight.classifier import load_model  # noqa: E402
-from civicgrid.insight.dataset import REPLIES_FILE, read  # noqa: E402
+from civicgrid.insight.dataset import MESSAGES_FILE, REPLIES_FILE, read  # noqa: E402
 from civicgrid.insight.hot_issues import parse_time  # noqa: E402
 from civicgrid.insight.reply_quality import score_replies  # noqa: E402
-from civicgrid.insight.urgent import check_against_labels  # noqa: E402
+from civicgrid.insight.urgent import assess, assess_many, check_rules_against_labels  # noqa: E402
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "insight"
 
@@ -35,23 +37,56 @@ LABELS = Path(__file__).resolve().parent.parent / "tests" / "insight"
 def urgent_check() -> None:
     with open(LABELS / "urgent_labels.csv", encoding="utf-8") as handle:
         labels = list(csv.DictReader(handle))
-    readers = sorted({row["reader"] for row in labels})
-    for reader in [*readers, "all"]:
-        chosen = [row for row in labels if reader in ("all", row["reader"])]
-        check = check_against_labels(chosen)
-        print(f"urgent, reader {reader}: {check.labelled} labelled messages ({check.urgent} urgent)")
-        for tier in ("all", "certain"):
-            print(
-                f"  {tier + ' flags':<14} precision {check.precision(tier):.3f}, "
-                f"recall {check.recall(tier):.3f} ({check.outcomes[tier]})"
-            )
-    print("  (certain flags above are in-sample: the level model was trained on these labels)")
-    print("urgent level, leave-one-reader-out (trained on the other readers' labels):")
-    for score in urgent_level.leave_one_reader_out(urgent_level.flagged_examples()):
+    print("urgent, the rules alone:")
+    for reader in sorted({row["reader"] for row in labels}, key=int):
+        rules = check_rules_against_labels([row for row in labels if row["reader"] == reader])
         print(
-            f"  reader {score.reader}: {score.flagged} flagged, precision {score.base_precision:.2f}; "
-            f"certain {score.kept}, precision {score.precision:.2f}, recall {score.recall:.2f}"
+            f"  reader {reader:>2}: {rules.labelled} labelled ({rules.urgent} urgent), "
+            f"{rules.flagged} flagged, precision {rules.precision:.2f}, recall {rules.recall:.2f}"
         )
+    messages = urgent_model.labelled_messages()
+    examples = [e for e in messages if e.sample != urgent_model.CHECK_SAMPLE]
+    started = time.perf_counter()
+    evaluation = urgent_model.cross_validate(examples, urgent_model.rule_readings(examples))
+    print(
+        f"urgent, 5-fold cross-validation over {len(examples):,} messages "
+        f"({time.perf_counter() - started:.0f} s), weighted to {evaluation.model.messages:,.0f} inflow "
+        f"messages ({evaluation.model.urgent:.0f} urgent):"
+    )
+    for name, estimate in (
+        ("rules alone", evaluation.rules),
+        ("model, all flags", evaluation.model),
+        ("model, certain", evaluation.certain),
+    ):
+        print(
+            f"  {name:<17} {estimate.flagged:5.0f} flagged, precision {estimate.precision:.2f}, "
+            f"recall {estimate.recall:.2f}"
+        )
+    for sample, (n, urgent, rules, rules_right, flagged, right) in evaluation.by_sample.items():
+        print(
+            f"  sample {sample:<8} {n:5} labelled, {urgent:4} urgent; "
+            f"rules flag {rules} ({rules_right} right), model {flagged} ({right} right)"
+        )
+    rows = read(MESSAGES_FILE)
+    started = time.process_time()
+    assessed = assess_many([(row["留言主题"], row["留言详情"], int(row["留言时间"][:4])) for row in rows])
+    seconds = time.process_time() - started
+    print(
+        f"urgent, assess_many over {len(rows):,} messages of {MESSAGES_FILE}: {len(rows) / seconds:.0f} per "
+        f"CPU-second; {sum(a.urgent for a in assessed)} flagged, {sum(a.certain for a in assessed)} certain"
+    )
+    started = time.process_time()
+    for row in rows[:500]:
+        assess(row["留言主题"], row["留言详情"], int(row["留言时间"][:4]))
+    each = (time.process_time() - started) / 500 * 1000
+    print(f"urgent, assess one at a time (intake): {each:.1f} ms CPU each")
+    checked = urgent_model.check(urgent_model.load_model(), messages)
+    print(
+        f"urgent, shipped model on the check sample: {checked.flagged} flagged, "
+        f"{checked.flagged_urgent} urgent (precision {checked.precision:.2f}); certain {checked.certain}, "
+        f"{checked.certain_urgent} urgent ({checked.certain_precision:.2f}); "
+        f"not flagged {checked.unflagged}, {checked.unflagged_urgent} urgent"
+    )
 
 
 def times(rows, column):

@@ -60,9 +60,10 @@ def test_urgent_cases_and_ordering():
     quiet = AppealEvent("q1", NOW - timedelta(hours=1), "G4", title="建议增加公交线路")
     assert [w.appeal_ids for w in urgent_cases([gas, quiet], NOW)] == [("u1",)]
     assert urgent_cases([gas], NOW)[0].severity == "高"
-    background = AppealEvent(
-        "b1", NOW - timedelta(hours=1), "G4", title="车库出租", detail="车库里住人，上周失火了"
+    flooded = AppealEvent(
+        "f1", NOW - timedelta(hours=1), "G4", title="小区污水倒灌", detail="粪水已经漫进客厅，老人只能搬走"
     )
-    suspected = not assess(background.title, background.detail, NOW.year).certain
-    assert urgent_cases([background], NOW)[0].severity == ("中" if suspected else "高")
+    result = assess(flooded.title, flooded.detail, NOW.year)
+    assert result.urgent
+    assert urgent_cases([flooded], NOW)[0].severity == ("高" if result.certain else "中")
     assert early_warnings([gas, quiet], NOW)[0].kind == "urgent"

@@ -1,7 +1,9 @@
 """Urgent-case warnings (急难险重): danger to life or safety, vulnerable people, mass incidents.
 
-A rule lexicon, not a model, decides what is flagged: every flag must come with a reason a dispatcher can
-check in seconds (a small learned model only sets its level, 确定 or 疑似: urgent_level.py). A danger
+Two layers. A rule lexicon finds the words that show a danger, so a flag can quote a reason a dispatcher
+checks in seconds; a model learned from blind readers' labels (urgent_model.py) then decides, with what the
+rules saw, whether the message is flagged and whether the flag is 确定 or 疑似, and finds urgent messages the
+rules have no word for (their reason quotes the sentence the model reads as most urgent). A danger
 term only counts where the sentence states it as happening here and now; hypothetical ("一旦发生火灾",
 "存在安全隐患", "以防…"), negated ("没有漏气"), dated to an earlier year, or reported from elsewhere
 ("看到重庆发生火灾的报道") it does not, because appeals use those words all the time to argue for prevention
@@ -13,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 from .text import normalize
-from .urgent_level import is_certain
-from .urgent_level import load_model as load_level_model
+from .urgent_model import decide
+from .urgent_model import load_model as load_urgent_model
 
 _SENTENCE = re.compile(r"[。！？；.!?;\n]")
 # Words shortly before the danger term (same sentence) that make it a possibility, an old story or someone
@@ -150,6 +152,15 @@ DANGERS = (
         re.compile(r"(已经?|正在|严重)危及.{0,8}生命|生命安全(已经?|正)?受到(严重)?威胁"),
     ),
     Danger(
+        "lift",
+        "电梯坠落",
+        # A lift in use that drops or overshoots floors (readers judged 9 of the 11 they met urgent); a lift
+        # that breaks down or traps people is a service complaint.
+        re.compile(
+            r"电梯.{0,12}(下坠|坠落|急坠|溜梯|冲顶|蹲底|失控|下滑|掉了?.{0,3}层|往下掉|直接掉)|溜梯|冲顶|蹲底"
+        ),
+    ),
+    Danger(
         "poisoning",
         "中毒",
         re.compile(r"(食物|一氧化碳|煤气|集体|学生|工人|村民|人员)中毒|中毒.{0,4}(住院|送医|身亡|死亡)"),
@@ -160,11 +171,11 @@ DANGERS = (
 @dataclass(frozen=True)
 class UrgentAssessment:
     urgent: bool
-    categories: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # the rules' dangers; empty when the model alone flags the message
     reason: str = ""
-    # 确定: the level model (urgent_level.py) finds it like the flags readers judged really urgent; other
-    # flags (疑似) need a dispatcher's reading first.
+    # 确定: stated plainly, or the model is sure (urgent_model.py); 疑似 flags need a dispatcher's reading.
     certain: bool = False
+    probability: float = 0.0  # the model's
 
 
 def _stated_as_happening(sentence: str, start: int, end: int, danger: Danger, year: int | None) -> bool:
@@ -185,13 +196,10 @@ def _stated_as_happening(sentence: str, start: int, end: int, danger: Danger, ye
     )
 
 
-def evidence(title: str | None, detail: str | None = "", year: int | None = None) -> dict[str, str]:
-    """The kinds of emergency a message reports, each with the words that show it (title first).
-
-    `year` is the year the appeal was made; events dated in earlier years (or, without it, any dated event)
-    are history rather than emergencies.
-    """
+def _scan(title: str | None, detail: str | None, year: int | None) -> tuple[dict[str, str], set[str]]:
+    """(danger label -> words that show it as happening, labels of dangers only mentioned)."""
     found: dict[str, str] = {}
+    mentioned: set[str] = set()
     for text in (normalize(title), normalize(detail)):
         for sentence in _SENTENCE.split(text):
             for danger in DANGERS:
@@ -200,7 +208,33 @@ def evidence(title: str | None, detail: str | None = "", year: int | None = None
                 match = danger.pattern.search(sentence)
                 if match and _stated_as_happening(sentence, match.start(), match.end(), danger, year):
                     found[danger.label] = sentence[max(0, match.start() - 20) : match.end() + 20].strip()
-    return found
+                elif match:
+                    mentioned.add(danger.label)
+    return found, mentioned - set(found)
+
+
+def evidence(title: str | None, detail: str | None = "", year: int | None = None) -> dict[str, str]:
+    """The kinds of emergency a message reports, each with the words that show it (title first).
+
+    `year` is the year the appeal was made; events dated in earlier years (or, without it, any dated event)
+    are history rather than emergencies.
+    """
+    return _scan(title, detail, year)[0]
+
+
+@dataclass(frozen=True)
+class RuleReading:
+    """What the rules see in a message, for the model: the dangers stated as happening (label -> words), those
+    only mentioned (hypothetical, negated, dated, elsewhere), and whether one is stated plainly."""
+
+    found: dict[str, str]
+    dismissed: frozenset[str]
+    plainly: bool
+
+
+def read_rules(title: str | None, detail: str | None = "", year: int | None = None) -> RuleReading:
+    found, mentioned = _scan(title, detail, year)
+    return RuleReading(found, frozenset(mentioned), bool(found) and stated_plainly(title, found, year))
 
 
 def stated_plainly(title: str | None, found: dict[str, str], year: int | None) -> bool:
@@ -210,43 +244,70 @@ def stated_plainly(title: str | None, found: dict[str, str], year: int | None) -
 
 def assess(title: str | None, detail: str | None = "", year: int | None = None) -> UrgentAssessment:
     """Whether an appeal reports an emergency, which kinds, the words that show it (in Chinese), and the
-    flag's level (urgent_level.py)."""
-    found = evidence(title, detail, year)
-    if not found:
-        return UrgentAssessment(False)
-    certain = is_certain(load_level_model(), title or "", detail or "", stated_plainly(title, found, year))
-    reason = "；".join(f"{label}：“{words}”" for label, words in found.items())
-    return UrgentAssessment(True, tuple(found), f"{'' if certain else '疑似'}急难险重（{reason}）", certain)
+    flag's level."""
+    return assess_many([(title, detail, year)])[0]
+
+
+def assess_many(messages: list[tuple[str | None, str | None, int | None]]) -> list[UrgentAssessment]:
+    """assess for (title, detail, year) triples, with the model run once over all of them (batch files)."""
+    if not messages:
+        return []
+    texts = [(title or "", detail or "") for title, detail, _ in messages]
+    readings = [
+        read_rules(title, detail, year) for (title, detail), (_, _, year) in zip(texts, messages, strict=True)
+    ]
+    model = load_urgent_model()
+    probabilities = model.probabilities(texts, readings)
+    return [
+        _assessment(model, title, detail, reading, float(probability))
+        for (title, detail), reading, probability in zip(texts, readings, probabilities, strict=True)
+    ]
+
+
+def _assessment(model, title: str, detail: str, reading: RuleReading, probability: float) -> UrgentAssessment:
+    flagged, certain = decide(probability, bool(reading.found), reading.plainly)
+    if not flagged:
+        return UrgentAssessment(False, probability=round(probability, 3))
+    if reading.found:
+        words = "；".join(f"{label}：“{quoted}”" for label, quoted in reading.found.items())
+    else:
+        words = f"模型判断：“{model.strongest_sentence(title, detail)}”"
+    level = "" if certain else "疑似"
+    return UrgentAssessment(
+        True, tuple(reading.found), f"{level}急难险重（{words}）", certain, round(probability, 3)
+    )
 
 
 @dataclass(frozen=True)
-class LabelledCheck:
-    """Flags against hand labels: precision and recall of all flags and of certain ones."""
+class RulesCheck:
+    """The rules' evidence alone against hand labels. The model's figures are cross-validated instead
+    (urgent_model.cross_validate): it is trained on these labels."""
 
     labelled: int
     urgent: int
-    outcomes: dict[str, dict[str, int]]  # tier -> {"tp", "fp", "fn", "tn"}
+    flagged: int
+    right: int
 
-    def precision(self, tier: str = "all") -> float:
-        outcome = self.outcomes[tier]
-        return outcome["tp"] / max(1, outcome["tp"] + outcome["fp"])
+    @property
+    def precision(self) -> float:
+        return self.right / max(1, self.flagged)
 
-    def recall(self, tier: str = "all") -> float:
-        return self.outcomes[tier]["tp"] / max(1, self.urgent)
+    @property
+    def recall(self) -> float:
+        return self.right / max(1, self.urgent)
 
 
-def check_against_labels(labels: list[dict[str, str]]) -> LabelledCheck:
+def check_rules_against_labels(labels: list[dict[str, str]]) -> RulesCheck:
     """Rows of tests/insight/urgent_labels.csv (file, message_id, urgent) scored against the messages in the
     shared data (settings.SHARED_DATA_DIR)."""
     from .dataset import messages_by_id
 
     files = {name: messages_by_id(name) for name in {label["file"] for label in labels}}
-    outcomes = {tier: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for tier in ("all", "certain")}
+    flagged = right = 0
     for label in labels:
         message = files[label["file"]][label["message_id"]]
         posted = message.get("留言时间", "")
-        result = assess(message.get("留言主题", ""), message["留言详情"], int(posted[:4]) if posted else None)
-        gold = label["urgent"] == "1"
-        for tier, hit in (("all", result.urgent), ("certain", result.certain)):
-            outcomes[tier][("t" if hit == gold else "f") + ("p" if hit else "n")] += 1
-    return LabelledCheck(len(labels), sum(label["urgent"] == "1" for label in labels), outcomes)
+        if evidence(message.get("留言主题", ""), message["留言详情"], int(posted[:4]) if posted else None):
+            flagged += 1
+            right += label["urgent"] == "1"
+    return RulesCheck(len(labels), sum(label["urgent"] == "1" for label in labels), flagged, right)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from scipy.stats import poisson
 
-from .urgent import assess
+from .urgent import assess_many
 
 SPIKE_P_VALUE = 0.01
 
@@ -144,10 +144,9 @@ def overdue_clusters(appeals: list[AppealEvent], now: datetime, min_count: int =
 
 def urgent_cases(appeals: list[AppealEvent], now: datetime) -> list[EarlyWarning]:
     warnings = []
-    for appeal in appeals:
-        if not appeal.open_at(now):
-            continue
-        result = assess(appeal.title, appeal.detail, appeal.created_at.year)
+    open_appeals = [appeal for appeal in appeals if appeal.open_at(now)]
+    results = assess_many([(a.title, a.detail, a.created_at.year) for a in open_appeals])
+    for appeal, result in zip(open_appeals, results, strict=True):
         if result.urgent:
             warnings.append(
                 EarlyWarning(

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         train = actions.add_parser("train", help="用共享数据训练留言分类模型并写出模型卡")
         train.add_argument("--no-evaluate", action="store_true", help="跳过分组交叉验证（更快）")
         train_urgent = actions.add_parser(
-            "train-urgent", help="用人工标注训练急难险重的确定/疑似分级模型，按标注人留一评估并写出模型卡"
+            "train-urgent", help="用人工标注训练急难险重识别模型（是否标记、确定/疑似），交叉验证并写出模型卡"
         )
         train_urgent.add_argument(
             "--labels", help="标注文件（默认代码仓库的 tests/insight/urgent_labels.csv）"
@@ -116,19 +116,31 @@ class Command(BaseCommand):
         )
 
     def _train_urgent(self, options):
-        from civicgrid.insight import urgent_level
+        from civicgrid.insight import urgent_model
 
-        labels = Path(options["labels"]) if options["labels"] else urgent_level.LABELS_PATH
-        model, scores = urgent_level.train(labels)
-        flagged, urgent = model.metadata["flagged"], model.metadata["urgent"]
-        self.stdout.write(f"急难险重分级：{flagged} 条规则命中的标注留言（{urgent} 条紧急）")
-        for score in scores:
+        labels = Path(options["labels"]) if options["labels"] else urgent_model.LABELS_PATH
+        model, evaluation, checked = urgent_model.train(labels)
+        meta = model.metadata
+        self.stdout.write(
+            f"急难险重模型：{meta['messages']} 条标注留言（{meta['urgent']} 条紧急，"
+            f"{meta['readers']} 位标注人）；五折交叉验证，按抽样权重推算到约 "
+            f"{evaluation.model.messages:,.0f} 条留言（约 {evaluation.model.urgent:.0f} 条紧急）："
+        )
+        for name, estimate in (
+            ("仅规则", evaluation.rules),
+            ("模型（全部标记）", evaluation.model),
+            ("模型（确定）", evaluation.certain),
+        ):
             self.stdout.write(
-                f"  留出标注人 {score.reader}：命中 {score.flagged} 条，"
-                f"全部命中的精确率 {score.base_precision:.2f}；判为确定 {score.kept} 条，"
-                f"精确率 {score.precision:.2f}，召回率 {score.recall:.2f}"
+                f"  {name}：标记约 {estimate.flagged:.0f} 条，精确率 {estimate.precision:.2f}，"
+                f"召回率 {estimate.recall:.2f}"
             )
-        self.stdout.write(f"模型已写入 {urgent_level.MODEL_PATH}，模型卡 {urgent_level.CARD_PATH}")
+        self.stdout.write(
+            f"  核对样本（未参与训练）：标记 {checked.flagged} 条，其中紧急 {checked.flagged_urgent} 条"
+            f"（精确率 {checked.precision:.2f}）；未标记 {checked.unflagged} 条，"
+            f"其中紧急 {checked.unflagged_urgent} 条"
+        )
+        self.stdout.write(f"模型已写入 {urgent_model.MODEL_PATH}，模型卡 {urgent_model.CARD_PATH}")
 
     def _evaluate(self, options):
         from civicgrid.insight import classifier
@@ -189,18 +201,26 @@ class Command(BaseCommand):
         self._write(options["output"], rows, ["predicted_category", "confidence", "dispatcher_decides"])
 
     def _urgent(self, options):
-        from civicgrid.insight.urgent import assess
+        from civicgrid.insight.urgent import assess_many
 
         rows, columns = self._read(options, ("title", "detail", "time"))
+        years = []
+        for number, row in enumerate(rows, start=2):
+            posted = self._time(row, columns["time"], number, options["input"], required=False)
+            years.append(posted.year if posted else None)
         with _progress(len(rows), "急难险重") as bar:
-            for number, row in enumerate(rows, start=2):
-                year = self._time(row, columns["time"], number, options["input"], required=False)
-                result = assess(row[columns["title"]], row[columns["detail"]], year.year if year else None)
-                row["urgent"] = "是" if result.urgent else "否"
-                row["urgent_level"] = ("确定" if result.certain else "疑似") if result.urgent else ""
-                row["urgent_categories"] = "、".join(result.categories)
-                row["urgent_reason"] = result.reason
-                bar.update(1)
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                messages = [
+                    (row[columns["title"]], row[columns["detail"]], year)
+                    for row, year in zip(batch, years[start : start + BATCH], strict=True)
+                ]
+                for row, result in zip(batch, assess_many(messages), strict=True):
+                    row["urgent"] = "是" if result.urgent else "否"
+                    row["urgent_level"] = ("确定" if result.certain else "疑似") if result.urgent else ""
+                    row["urgent_categories"] = "、".join(result.categories)
+                    row["urgent_reason"] = result.reason
+                bar.update(len(batch))
         self._write(options["output"], rows, ["urgent", "urgent_level", "urgent_categories", "urgent_reason"])
 
     def _reply_quality(self, options):
