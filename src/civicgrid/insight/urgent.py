@@ -271,7 +271,7 @@ def _assessment(model, title: str, detail: str, reading: RuleReading, probabilit
     if reading.found:
         words = "；".join(f"{label}：“{quoted}”" for label, quoted in reading.found.items())
     else:
-        words = f"模型判断：“{model.strongest_sentence(title, detail)}”"
+        words = f"模型判断：“{model.strongest_words(title, detail)}”"
     level = "" if certain else "疑似"
     return UrgentAssessment(
         True, tuple(reading.found), f"{level}急难险重（{words}）", certain, round(probability, 3)

@@ -61,7 +61,8 @@ SAMPLE_POPULATION = {"keyword": 3779, "plain": 11963}
 # Labelled after the model was built and never trained on: 200 messages its first version flagged and 200
 # with a danger keyword it did not, among messages nobody had labelled (readers 17-20). Not for training.
 CHECK_SAMPLE = "check"
-_SENTENCE = re.compile(r"[。！？；!?;\n]")
+_CLAUSE = re.compile(r"[，,。！？；!?;\n]")
+QUOTE_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,15 @@ class UrgentModel:
         features = self._features([_text(title, detail) for title, detail in messages], readings)
         return self.classifier.predict_proba(features)[:, 1]
 
-    def strongest_sentence(self, title: str, detail: str) -> str:
-        """The sentence the model reads as most urgent on its own: the words a dispatcher should check."""
-        sentences = [s.strip() for s in _SENTENCE.split(_text(title, detail)) if len(s.strip()) >= 4]
-        if not sentences:
-            return normalize(title)[:60]
-        scores = self.classifier.decision_function(self._features(sentences, [None] * len(sentences)))
-        return sentences[int(np.argmax(scores))][:60]
+    def strongest_words(self, title: str, detail: str) -> str:
+        """The two adjacent clauses the model reads as most urgent on their own, for a dispatcher to check (a
+        whole sentence of a long complaint can run over a hundred characters)."""
+        clauses = [c.strip() for c in _CLAUSE.split(_text(title, detail)) if c.strip()]
+        windows = [w for w in ("，".join(clauses[i : i + 2]) for i in range(len(clauses))) if len(w) >= 4]
+        if not windows:
+            return normalize(title)[:QUOTE_CHARS]
+        scores = self.classifier.decision_function(self._features(windows, [None] * len(windows)))
+        return windows[int(np.argmax(scores))][:QUOTE_CHARS]
 
 
 def _text(title: str, detail: str) -> str:
