@@ -4,7 +4,7 @@
 run:
 	scripts/run.sh
 
-## test: ruff, then the whole pytest suite on SQLite and on PostgreSQL
+## test: ruff, then the whole pytest suite on SQLite and on PostgreSQL (side by side)
 test:
 	scripts/test.sh
 
