@@ -344,8 +344,8 @@ read blind (docs/insight.md).
 
 ## Model
 TF-IDF character 1-3-grams (min_df 2, {VOCABULARY:,} at most) of the title and the first {DETAIL_CHARS}
-characters, plus the rules' dangers and whether one is stated plainly; logistic regression (C {C:g},
-balanced classes).
+characters, plus per danger of the rules whether it is stated as happening or only mentioned, and whether
+one is stated plainly; logistic regression (C {C:g}, balanced classes).
 Flagged: stated plainly, or the rules see a danger and p >= {FLAG_WITH_EVIDENCE}, or p >= {FLAG_ALONE};
 certain: stated plainly or p >= {CERTAIN_PROBABILITY}. Trained {meta["trained_at"]}.
 
