@@ -124,9 +124,10 @@ def test_a_secretary_imports_a_roster_refused_first_then_accepted(
     page.set_input_files("#roster-file", str(good))
     page.get_by_role("button", name="上传并核对").click()
     preview = page.locator("section[aria-labelledby=preview-title]")
-    assert preview.get_by_role("cell", name="13700000001").is_visible()
+    # The upload reloads the page; wait for the preview rather than read the page it replaces.
+    preview.get_by_role("cell", name="13700000001").wait_for()
     page.screenshot(path=os.path.join(artifacts_dir, "party-roster-preview.png"), full_page=True)
     page.get_by_role("button", name="确认导入 1 名党员").click()
     page.get_by_text("已导入 1 名党员。").wait_for()
     members = page.locator("section[aria-labelledby=members-title]")
-    assert members.get_by_role("cell", name="孙丽", exact=True).is_visible()
+    members.get_by_role("cell", name="孙丽", exact=True).wait_for()
