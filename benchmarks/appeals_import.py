@@ -1,9 +1,11 @@
 """Appeals imported from a hotline export on PostgreSQL: a synthetic CSV written from the demo's own appeal
 templates (1,000,000 rows by default, in /tmp), imported with `import_appeals` and the saved `hotline-12345`
 mapping — every row validated first, then written in one transaction by COPY, located on the grid, with a
-contact, a `submit` event and one ledger entry for the file. Target: 1,000,000 rows in ≤ 5 min on 2 cores.
+contact, a `submit` event and one ledger entry for the file. Target: 1,000,000 rows in ≤ 5 min on 2 cores,
+for a migration, which skips the urgent-case check; `--urgent-check` times the import as the CLI runs it by
+default, every open row read by the urgent-case model (docs/imports.md).
 
-    .venv/bin/python benchmarks/appeals_import.py [--rows 1000000] [--reimport]
+    .venv/bin/python benchmarks/appeals_import.py [--rows 1000000] [--reimport] [--urgent-check]
 
 Runs in a throwaway database (created and dropped here) on $CIVICGRID_BENCH_POSTGRES (default
 postgresql://postgres@127.0.0.1:5432), with the small test city's grids and compounds. `--reimport` imports
@@ -77,7 +79,7 @@ def write_export(path: Path, rows: int, compounds: list[str]) -> None:
             )
 
 
-def measure(rows: int, reimport: bool) -> None:
+def measure(rows: int, reimport: bool, urgent_check: bool) -> None:
     """Runs in the child process, against the throwaway database in $DATABASE_URL."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicgrid.settings")
     import django
@@ -108,14 +110,17 @@ def measure(rows: int, reimport: bool) -> None:
     try:
         mapping = load_mapping("hotline-12345")
         started = time.perf_counter()
-        report = import_appeals(path, mapping, progress=True)
+        report = import_appeals(path, mapping, progress=True, check_urgency=urgent_check)
         elapsed = time.perf_counter() - started
         assert report.ok and report.imported == rows, report.summary
         located = Appeal.objects.filter(grid__isnull=False).count()
+        checked = (
+            f"urgent-case check on, {report.urgent_flagged:,} flagged" if urgent_check else "no urgent check"
+        )
         print(
-            f"appeals import · {connection.vendor} · {rows:,} rows ({report.encoding}): {elapsed:,.1f} s, "
-            f"{rows / elapsed:,.0f} rows/s; {located:,} located; {AppealEvent.objects.count():,} events; "
-            f"load average {os.getloadavg()[0]:.1f}",
+            f"appeals import · {connection.vendor} · {rows:,} rows ({report.encoding}), {checked}: "
+            f"{elapsed:,.1f} s, {rows / elapsed:,.0f} rows/s; {located:,} located; "
+            f"{AppealEvent.objects.count():,} events; load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         if reimport:
@@ -136,12 +141,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reimport", action="store_true", help="time a second, idempotent import too")
+    parser.add_argument("--urgent-check", action="store_true", help="read open rows for urgent cases too")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        measure(args.rows, args.reimport)
+        measure(args.rows, args.reimport, args.urgent_check)
         return
-    arguments = [f"--rows={args.rows}"] + (["--reimport"] if args.reimport else [])
+    arguments = [f"--rows={args.rows}"] + [
+        flag for flag, on in (("--reimport", args.reimport), ("--urgent-check", args.urgent_check)) if on
+    ]
     on_postgres("import", "appeals import", lambda url: run_child(__file__, url, *arguments))
 
 

@@ -126,6 +126,47 @@ def test_row_with_a_reply_is_stored_as_a_finished_case(city, hotline, tmp_path):
     assert appeal.closed_at == appeal.resolved_at == timezone.make_aware(dt.datetime(2026, 3, 9, 16))
 
 
+GAS_LEAK = {"工单标题": "楼道燃气泄漏", "诉求内容": "我家楼道里燃气泄漏，气味很大，请马上派人处理。"}
+
+
+def test_open_ordinary_rows_are_read_for_urgent_cases_as_at_intake(city, hotline, tmp_path, settings):
+    header = [*HEADER, "紧急程度", "答复意见", "办结时间"]
+    grid = city.grids[0]
+    rows = [
+        hotline_row(1, grid, **GAS_LEAK),
+        hotline_row(2, grid),  # a lift out of service: not urgent
+        hotline_row(3, grid, **GAS_LEAK, 紧急程度="特急"),  # the hotline's own urgency stands
+        hotline_row(4, grid, **GAS_LEAK, 答复意见="已处置。", 办结时间="2026-03-09 16:00:00"),  # finished
+    ]
+    report = import_appeals(write_csv(tmp_path / "a.csv", rows, header=header), hotline)
+
+    assert (report.urgent_flagged, report.urgency_raised) == (1, 1)
+    assert "其中急难险重 1 行（升为紧急 1 行）" in report.summary
+    assert report.as_dict()["urgent_flagged"] == 1
+    by_row = {a.external_id[-1]: a for a in Appeal.objects.all()}
+    assert [by_row[n].urgency for n in "1234"] == ["urgent", "normal", "critical", "normal"]
+    data = by_row["1"].events.get(action="submit").data
+    assert "燃气泄漏" in data["urgent_reason"] and data["urgency_raised"] is True
+    assert all("urgent_reason" not in by_row[n].events.get().data for n in "234")
+    assert LedgerEntry.objects.get(action="appeal.import").payload["urgent_flagged"] == 1
+
+    # Where the locality keeps flags as warnings only, the words are kept and the row stays ordinary.
+    settings.CIVICGRID_RAISE_URGENT_CASES = "none"
+    report = import_appeals(write_csv(tmp_path / "b.csv", [hotline_row(5, grid, **GAS_LEAK)]), hotline)
+    assert (report.urgent_flagged, report.urgency_raised) == (1, 0)
+    appeal = Appeal.objects.get(external_id="GD2026000005")
+    assert appeal.urgency == "normal" and appeal.events.get().data["urgency_raised"] is False
+
+
+def test_a_migration_may_skip_the_urgent_case_check(city, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [hotline_row(1, city.grids[0], **GAS_LEAK)])
+    out = StringIO()
+    call_command("import_appeals", str(path), mapping="hotline-12345", skip_urgent_check=True, stdout=out)
+    appeal = Appeal.objects.get()
+    assert appeal.urgency == "normal" and "urgent_reason" not in appeal.events.get().data
+    assert "急难险重" not in out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [

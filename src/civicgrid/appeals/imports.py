@@ -19,6 +19,11 @@ stored apart, a `submit` event per appeal, a ledger trace, idempotency by (chann
 writes with PostgreSQL's COPY (bulk_create elsewhere). Imported appeals enter as 已受理, in the dispatcher's
 queue; deadlines start when they are dispatched. A row carrying the department's reply is a case finished
 before the platform knew it: it is stored as 已归档 with its reply.
+
+Ordinary rows that arrive open are read for urgent cases (急难险重) as submit_appeal reads every appeal: the
+flag's words go into the `submit` event, and the locality's CIVICGRID_RAISE_URGENT_CASES decides whether it
+raises the appeal to urgent (docs/appeals.md). It costs about 1 ms of CPU per row; a migration of finished
+history (rows with replies are never read) or a caller who knows better may skip it.
 """
 
 import codecs
@@ -46,12 +51,15 @@ from civicgrid.grid.geometry import UnreadableGeometry, read_shape
 from civicgrid.grid.locate import locate_many
 from civicgrid.grid.models import Compound
 from civicgrid.grid.selectors import compound_boundaries
+from civicgrid.insight.urgent import assess_many as assess_urgent_cases
 from civicgrid.ledger.services import record as record_in_ledger
 
+from .conf import appeals_setting
 from .errors import AppealError
 from .exports import category_paths
 from .models import Appeal, AppealContact, AppealEvent, Channel, Kind, Status, Urgency
 from .services import TRACKING_ALPHABET, TRACKING_CODE_LENGTH
+from .urgency import flag_record, raises_urgency
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 SNIFF_BYTES = 1 << 16
@@ -120,6 +128,8 @@ class ImportReport:
     rows: int = 0
     imported: int = 0
     skipped_existing: int = 0
+    urgent_flagged: int = 0  # rows the urgent-case check flagged
+    urgency_raised: int = 0  # of those, rows it raised to urgent
     problems: list[RowProblem] = field(default_factory=list)
     problem_counts: Counter = field(default_factory=Counter)
     dry_run: bool = False
@@ -138,8 +148,13 @@ class ImportReport:
             counts = "，".join(f"{code} {n}" for code, n in self.problem_counts.most_common())
             return f"{self.file}（{self.encoding}）：{self.rows} 行中有错误（{counts}），未导入任何数据。"
         done = "可导入" if self.dry_run else "已导入"
+        urgent = (
+            f"其中急难险重 {self.urgent_flagged} 行（升为紧急 {self.urgency_raised} 行），"
+            if self.urgent_flagged
+            else ""
+        )
         return (
-            f"{self.file}（{self.encoding}）：共 {self.rows} 行，{done} {self.imported} 行，"
+            f"{self.file}（{self.encoding}）：共 {self.rows} 行，{done} {self.imported} 行，{urgent}"
             f"已存在而跳过 {self.skipped_existing} 行。"
         )
 
@@ -152,6 +167,8 @@ class ImportReport:
         return {
             **{name: getattr(self, name) for name in ("file", "mapping", "encoding", "sha256", "rows")},
             **{name: getattr(self, name) for name in ("imported", "skipped_existing", "dry_run", "ok")},
+            "urgent_flagged": self.urgent_flagged,
+            "urgency_raised": self.urgency_raised,
             "problem_counts": dict(self.problem_counts),
             "problems": [asdict(problem) for problem in self.problems],
             "unlisted_problems": self.unlisted_problems,
@@ -734,8 +751,12 @@ class BatchWriter:
     """Writes batches of appeals with their contacts and `submit` events: COPY on PostgreSQL (a million rows
     in minutes), bulk_create elsewhere."""
 
-    def __init__(self, *, actor_id: int | None, batch_key: str, now: dt.datetime) -> None:
+    def __init__(
+        self, *, actor_id: int | None, batch_key: str, now: dt.datetime, check_urgency: bool = True
+    ) -> None:
         self.actor_id, self.batch_key, self.now = actor_id, batch_key, now
+        self.raise_mode = appeals_setting("RAISE_URGENT_CASES") if check_urgency else None
+        self.urgent_flagged = self.urgency_raised = 0
         self.copy = connection.vendor == "postgresql"
         # Appeals are written with the ids taken for them; contacts and events take theirs from the table.
         self.copy_plans = {
@@ -747,6 +768,7 @@ class BatchWriter:
 
     def write(self, rows: list[AppealRow]) -> None:
         places = self._places(rows)
+        flags = self._urgent_flags(rows)
         appeals = [
             _appeal_values(row, code, grid_id, compound_id, self.actor_id, self.now)
             for row, code, (grid_id, compound_id) in zip(rows, tracking_codes(len(rows)), places, strict=True)
@@ -777,12 +799,35 @@ class BatchWriter:
                     "grid": appeal["grid_id"],
                     "compound": appeal["compound_id"],
                     "import": self.batch_key,
+                    **flag,
                 },
             }
-            for pk, appeal in zip(ids, appeals, strict=True)
+            for pk, appeal, flag in zip(ids, appeals, flags, strict=True)
         ]
         self._insert(AppealContact, contacts)
         self._insert(AppealEvent, events)
+
+    def _urgent_flags(self, rows: list[AppealRow]) -> list[dict]:
+        """Each row's urgent-case record for its `submit` event ({} when not flagged or not read), raising the
+        rows the locality's setting says to raise. Only ordinary rows that arrive open are read: a finished
+        case warns nobody, and an urgency the file states is the hotline's own decision."""
+        flags: list[dict] = [{} for _ in rows]
+        if self.raise_mode is None:
+            return flags
+        to_read = [i for i, row in enumerate(rows) if row.urgency == Urgency.NORMAL and not row.reply]
+        messages = [
+            (rows[i].title, rows[i].text, timezone.localtime(rows[i].received_at).year) for i in to_read
+        ]
+        for i, assessment in zip(to_read, assess_urgent_cases(messages), strict=True):
+            if not assessment.urgent:
+                continue
+            raised = raises_urgency(assessment, self.raise_mode)
+            if raised:
+                rows[i].urgency = Urgency.URGENT
+            flags[i] = flag_record(assessment, raised)
+            self.urgent_flagged += 1
+            self.urgency_raised += raised
+        return flags
 
     def refresh_statistics(self, written: int) -> None:
         """After a large load, tell PostgreSQL's planner how the table looks now: with its old statistics it
@@ -859,10 +904,12 @@ def import_appeals(
     dry_run: bool = False,
     progress: bool = False,
     placer: Placer | None = None,
+    check_urgency: bool = True,
 ) -> ImportReport:
     """Validate the whole file, then (unless `dry_run` or any row has a problem) write its new rows in one
     transaction. Raises ImportFileError for a file that cannot be read at all; row problems are in the
-    report, and then nothing was written. `placer` gives a point to rows that have none."""
+    report, and then nothing was written. `placer` gives a point to rows that have none; without
+    `check_urgency` no row is read for urgent cases."""
     path = Path(path)
     if not path.is_file():
         raise ImportFileError("file_not_found", f"找不到文件：{path}")
@@ -877,7 +924,7 @@ def import_appeals(
     if dry_run or not report.imported:
         return report
     with transaction.atomic():
-        _write(path, mapping, existing, report, actor, now, progress, placer)
+        _write(path, mapping, existing, report, actor, now, progress, placer, check_urgency)
     return report
 
 
@@ -926,11 +973,16 @@ def _stored_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return stored
 
 
-def _write(path, mapping, existing, report, actor, now, progress, placer) -> None:
+def _write(path, mapping, existing, report, actor, now, progress, placer, check_urgency) -> None:
     """Pass 2, inside the caller's transaction: the new rows in batches, then one ledger entry for the
     file."""
     actor = actor if actor is not None and actor.is_authenticated else None
-    writer = BatchWriter(actor_id=getattr(actor, "pk", None), batch_key=report.sha256[:16], now=now)
+    writer = BatchWriter(
+        actor_id=getattr(actor, "pk", None),
+        batch_key=report.sha256[:16],
+        now=now,
+        check_urgency=check_urgency,
+    )
     with open_table(path, mapping.encoding) as table:
         parser = RowParser(mapping, table.header, now)
         batch: list[AppealRow] = []
@@ -949,6 +1001,7 @@ def _write(path, mapping, existing, report, actor, now, progress, placer) -> Non
         if batch:
             writer.write(batch)
     writer.refresh_statistics(report.imported)
+    report.urgent_flagged, report.urgency_raised = writer.urgent_flagged, writer.urgency_raised
     if file_sha256(path) != report.sha256:
         raise ImportFileError("file_changed", "文件在导入过程中被修改，已全部撤销，请重新导入。")
     record_in_ledger(
@@ -963,6 +1016,8 @@ def _write(path, mapping, existing, report, actor, now, progress, placer) -> Non
             "rows": report.rows,
             "imported": report.imported,
             "skipped_existing": report.skipped_existing,
+            "urgent_flagged": report.urgent_flagged,
+            "urgency_raised": report.urgency_raised,
         },
     )
 

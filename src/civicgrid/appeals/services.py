@@ -60,7 +60,7 @@ from .models import (
 )
 from .routing import routing_table
 from .selectors import dispatch_suggestion
-from .urgency import raises_urgency
+from .urgency import flag_record, raises_urgency
 
 # Unambiguous when read aloud or copied by hand: no 0/O, 1/I/L; 31^10 ≈ 8·10^14 codes, not guessable.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -299,11 +299,7 @@ def register_appeal(
                 "external_id": external_id,
                 "grid": grid_id,
                 "compound": compound_id,
-                **(
-                    {"urgent_reason": flagged.reason, "urgency_raised": urgency == Urgency.URGENT}
-                    if flagged and flagged.urgent
-                    else {}
-                ),
+                **(flag_record(flagged, urgency == Urgency.URGENT) if flagged else {}),
             },
         )
     ]
