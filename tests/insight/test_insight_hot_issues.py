@@ -40,6 +40,15 @@ def test_the_two_real_issues_of_the_sample_are_whole_issues_in_the_top_five(tedd
     assert school.time_range == "2017/06/08 至 2019/11/22"
 
 
+def test_the_58_car_loan_fraud_is_one_issue_in_the_top_five_of_the_full_file(teddy_dir):
+    """Its messages name no place and share few words besides the platform's name."""
+    issues = hot_issues(load(teddy_dir / "messages_附件3_full_4326.csv"), top=5)
+    fraud = [issue for issue in issues if "58车贷" in issue.location]
+    assert len(fraud) == 1
+    titles = [m.title for m in fraud[0].messages]
+    assert len(titles) >= 12 and all("58车" in t or "展星" in t for t in titles)
+
+
 def test_tables_have_the_problem_statement_columns(teddy_dir):
     issues = hot_issues(load(teddy_dir / "sample_附件3_30.csv"), top=2)
     summary, details = summary_rows(issues), detail_rows(issues)

@@ -1,4 +1,4 @@
-from civicgrid.insight.places import canonical_names, describe_location, places
+from civicgrid.insight.places import canonical_names, describe_location, numbered_names, places
 
 
 def test_compounds_schools_and_roads_are_found_without_the_district_code():
@@ -16,6 +16,11 @@ def test_generic_words_are_not_places():
 def test_spellings_of_one_place_share_a_canonical_name():
     mapping = canonical_names({"万科魅力之城小区", "魅力之城小区", "魅力之城"})
     assert set(mapping.values()) == {"魅力之城"}
+
+
+def test_a_fragment_with_a_generic_core_joins_no_places():
+    mapping = canonical_names({"丽发新城小区", "山水新城小区", "新城小区"})
+    assert mapping == {name: name for name in mapping}
 
 
 def test_location_puts_district_first_and_group_after_a_school():
@@ -47,3 +52,29 @@ def test_location_keeps_the_characters_every_writer_puts_before_a_name_jieba_cut
     # Writers who disagree on what comes before (在, 万科, nothing) leave the name as found.
     mixed = ["住在魅力之城小区", "万科魅力之城小区油烟", "魅力之城小区噪音"]
     assert describe_location(mixed) == "魅力之城小区"
+
+
+def test_a_numbered_name_needs_several_reporters_and_no_unit():
+    titles = [
+        ("U1", "A市58车贷恶性退出立案半年无进展"),
+        ("U2", "严惩58车贷诈骗案保护伞"),
+        ("U3", "请关注58车贷案件进展"),
+        ("U1", "地铁7号线何时开通"),
+        ("U1", "地铁7号线站点设置"),
+        ("U1", "地铁7号线出口"),
+        ("U2", "2018年度补贴未发"),
+        ("U3", "2018年度补贴"),
+        ("U4", "2018年度补贴何时发"),
+    ]
+    # 7号线: one reporter three times; 2018年度: a date
+    assert numbered_names(titles) == {"58车贷"}
+
+
+def test_a_numbered_name_is_a_place_but_not_inside_a_longer_number():
+    assert ("58车贷", "named") in {(p.name, p.kind) for p in places("我是58车贷的受害人", {"58车贷"})}
+    assert places("地铁11号线施工", {"1号线"}) == []
+
+
+def test_location_of_a_numbered_name_names_its_people():
+    texts = ["A市58车贷受害人请求通报案情", "A市58车贷案件立案半年，受害人无人理会"]
+    assert describe_location(texts, {"58车贷"}) == "A市58车贷受害人"

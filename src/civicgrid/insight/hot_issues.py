@@ -26,7 +26,7 @@ from scipy import sparse
 from sklearn.cluster import AgglomerativeClustering
 
 from .embedding import TfidfEmbedder, char_bigrams
-from .places import canonical_names, describe_location, places
+from .places import canonical_names, describe_location, numbered_names, places
 from .text import normalize
 
 # Similarity = TEXT_WEIGHT·cosine + PLACE_WEIGHT·[same specific place]: text alone must be very close.
@@ -82,10 +82,12 @@ def _similarity_text(message: Message) -> str:
     return f"{message.title} {message.title} {normalize(message.detail)[:300]}"
 
 
-def similarity_matrix(messages: list[Message], embedder: TfidfEmbedder) -> np.ndarray:
+def similarity_matrix(
+    messages: list[Message], embedder: TfidfEmbedder, named: frozenset[str] = frozenset()
+) -> np.ndarray:
     vectors = embedder.encode([_similarity_text(m) for m in messages])
     similarity = TEXT_WEIGHT * (vectors @ vectors.T).toarray()
-    place_sets = [{place.name for place in places(f"{m.title} {m.detail[:300]}")} for m in messages]
+    place_sets = [{place.name for place in places(f"{m.title} {m.detail[:300]}", named)} for m in messages]
     canonical = canonical_names(set().union(*place_sets))
     place_sets = [{canonical[name] for name in found} for found in place_sets]
     names = sorted(set(canonical.values()))
@@ -99,11 +101,13 @@ def similarity_matrix(messages: list[Message], embedder: TfidfEmbedder) -> np.nd
     return np.clip(similarity, 0.0, 1.0)
 
 
-def cluster(messages: list[Message], embedder: TfidfEmbedder) -> list[list[Message]]:
+def cluster(
+    messages: list[Message], embedder: TfidfEmbedder, named: frozenset[str] = frozenset()
+) -> list[list[Message]]:
     """Issues as lists of messages (every message in exactly one issue, most in issues of one)."""
     if len(messages) < 2:
         return [messages] if messages else []
-    distance = 1.0 - similarity_matrix(messages, embedder)
+    distance = 1.0 - similarity_matrix(messages, embedder, named)
     np.fill_diagonal(distance, 0.0)
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=CLUSTER_DISTANCE
@@ -157,8 +161,10 @@ def hot_issues(
     # this period should weigh less.
     embedder = embedder or TfidfEmbedder.fit([_similarity_text(m) for m in messages], 1, char_bigrams)
     period_end = max(message.time for message in messages)
+    # Names like "58车贷" hold an issue together as a place does: its messages often name no place at all.
+    named = numbered_names((m.user, m.title) for m in messages)
     issues = []
-    for group in cluster(messages, embedder):
+    for group in cluster(messages, embedder, named):
         factors = heat_factors(group, period_end)
         if factors["reporters"] >= MIN_REPORTERS:
             issues.append(HotIssue(sorted(group, key=lambda m: m.time), heat_index(factors), factors=factors))
@@ -166,7 +172,7 @@ def hot_issues(
     ranked = issues[:top]
     for rank, issue in enumerate(ranked, start=1):
         issue.rank = issue.issue_id = rank
-        issue.location = describe_location([f"{m.title} {m.detail}" for m in issue.messages])
+        issue.location = describe_location([f"{m.title} {m.detail}" for m in issue.messages], named)
         issue.description = describe_problem(issue.messages, embedder)
     return ranked
 

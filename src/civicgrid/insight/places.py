@@ -8,7 +8,9 @@ end a name; the commonest one is put in front of the reported location.
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .text import normalize, pos_tag
 
@@ -45,7 +47,7 @@ _NAME_WORDS = {"之"}
 _PIECES = re.compile(r"[A-Z]\d*[市区县镇乡]|西地省|[，。！？；：、“”‘’（）()《》【】,.!?;:\s\"'\-]")
 _ADMIN = re.compile(r"(?:[A-Z]\d*市)?[A-Z]\d*[区县市]")
 _GROUP = re.compile(
-    r"学生|业主|居民|农民工|家长|教师|老师|老人|村民|职工|员工|司机|商户|患者|考生|租户|残疾人"
+    r"学生|业主|居民|农民工|家长|教师|老师|老人|村民|职工|员工|司机|商户|患者|考生|租户|残疾人|受害人|出借人"
 )
 # Bare suffixes or generic words that are not a particular place.
 _GENERIC = {
@@ -99,7 +101,38 @@ _NOT_ROADS = ("线路", "路线", "网路", "思路", "出路", "道路")
 @dataclass(frozen=True)
 class Place:
     name: str
-    kind: str  # compound, road, school, company
+    kind: str  # compound, road, school, company, or "named" (a numbered name of the period, "58车贷")
+
+
+# A number glued to a noun is sometimes the name of an issue that no dictionary knows: a P2P platform
+# ("58车贷"), a metro line ("7号线"), a national road ("107国道"). The same shape also makes counts, units
+# and dates ("2018年度", "2单元", "8车道"), which name nothing. A name counts when jieba tags the two to four
+# characters after the number as a noun that is no unit, and the titles of several reporters of the period
+# use it.
+_NAME_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_NUMBERED_NAME_FLAGS = {"n", "nz", "nt", "ns", "j"}
+_UNIT_WORDS = (
+    "年度", "季度", "月份", "个月", "周年", "周岁", "单元", "小时",
+    "分钟", "公里", "平米", "平方", "分贝", "车道", "多年", "多天",
+)  # fmt: skip
+NAMED_MIN_REPORTERS = 3
+
+
+def numbered_names(titles: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """Numbered names ("58车贷", "7号线") used in the titles of at least NAMED_MIN_REPORTERS different
+    reporters; `titles` are (reporter, title) pairs of one period."""
+    reporters: dict[str, set[str]] = {}
+    for reporter, title in titles:
+        tagged = pos_tag(normalize(title))
+        for (number, _), (word, flag) in pairwise(tagged):
+            if (
+                number.isdigit()
+                and flag in _NUMBERED_NAME_FLAGS
+                and _NAME_WORD.fullmatch(word)
+                and not word.startswith(_UNIT_WORDS)
+            ):
+                reporters.setdefault(number + word, set()).add(reporter)
+    return frozenset(name for name, who in reporters.items() if len(who) >= NAMED_MIN_REPORTERS)
 
 
 def _suffix(word: str) -> tuple[str, str | None]:
@@ -129,12 +162,21 @@ def _specific(name: str) -> bool:
     )
 
 
+def _generic_core(name: str) -> bool:
+    """A name whose part before the suffix is itself generic ("新城小区"): a fragment of several places."""
+    suffix, _ = _suffix(name)
+    return name[: len(name) - len(suffix)] in _GENERIC
+
+
 def canonical_names(names: set[str]) -> dict[str, str]:
     """Map each place name to the shortest other name it contains ("万科魅力之城小区" -> "魅力之城"), so that
-    different spellings of one place match; names are bucketed by their first two characters for speed."""
+    different spellings of one place match; names are bucketed by their first two characters for speed.
+    A contained name with a generic core is no spelling of the longer one: 新城小区, cut out of 丽发新城小区,
+    is also in 山水新城小区."""
     by_start: dict[str, list[str]] = {}
     for name in sorted(names, key=len):
-        by_start.setdefault(name[:2], []).append(name)
+        if not _generic_core(name):
+            by_start.setdefault(name[:2], []).append(name)
     mapping = {}
     for name in names:
         contained = [
@@ -147,10 +189,12 @@ def canonical_names(names: set[str]) -> dict[str, str]:
     return mapping
 
 
-def places(text: str) -> list[Place]:
-    """Specific places named in the text, in order of appearance, without repeats."""
+def places(text: str, named: Iterable[str] = ()) -> list[Place]:
+    """Specific places named in the text, in order of appearance, without repeats, then any of the `named`
+    names (see `numbered_names`) the text contains."""
     found: dict[str, Place] = {}
-    for piece in _PIECES.split(normalize(text)):
+    text = normalize(text)
+    for piece in _PIECES.split(text):
         if len(piece) < 2:
             continue
         tagged = pos_tag(piece)
@@ -173,6 +217,9 @@ def places(text: str) -> list[Place]:
             if _specific(name) and name not in found:
                 found[name] = Place(name, kind)
             index = end
+    for name in named:
+        if re.search(rf"(?<!\d){name}", text):  # 1号线 is not in 11号线
+            found.setdefault(name, Place(name, "named"))
     return list(found.values())
 
 
@@ -215,18 +262,18 @@ def _extend_left(name: str, texts: list[str]) -> str:
     return name
 
 
-def describe_location(texts: list[str]) -> str:
-    """地点/人群 for a set of appeals: the specific place most of them name (a compound, school or company
-    before a road named as often: a road is usually the compound's address), with the district code in
-    front and, for schools and companies, the commonest group of people after."""
-    counts: Counter[Place] = Counter(place for text in texts for place in places(text))
+def describe_location(texts: list[str], named: Iterable[str] = ()) -> str:
+    """地点/人群 for a set of appeals: the specific place most of them name (a compound, school, company or
+    numbered name before a road named as often: a road is usually the compound's address), with the district
+    code in front and, for schools, companies and numbered names, the commonest group of people after."""
+    counts: Counter[Place] = Counter(place for text in texts for place in places(text, named))
     if not counts:
         people = Counter(group for text in texts for group in groups(text))
         return f"{admin_prefix(texts)}{people.most_common(1)[0][0]}" if people else admin_prefix(texts)
-    preference = {"compound": 0, "school": 0, "company": 0, "road": 1}
+    preference = {"compound": 0, "school": 0, "company": 0, "named": 0, "road": 1}
     place, _ = max(counts.items(), key=lambda item: (item[1], -preference[item[0].kind], len(item[0].name)))
     label = f"{admin_prefix(texts)}{_extend_left(place.name, texts)}"
-    if place.kind in {"school", "company"}:
+    if place.kind in {"school", "company", "named"}:
         people = Counter(group for text in texts for group in groups(text))
         if people:
             label += people.most_common(1)[0][0]
