@@ -1,5 +1,7 @@
 from datetime import datetime
 
+import pytest
+
 from civicgrid.insight.hot_issues import (
     DETAIL_COLUMNS,
     SUMMARY_COLUMNS,
@@ -40,13 +42,25 @@ def test_the_two_real_issues_of_the_sample_are_whole_issues_in_the_top_five(tedd
     assert school.time_range == "2017/06/08 至 2019/11/22"
 
 
-def test_the_58_car_loan_fraud_is_one_issue_in_the_top_five_of_the_full_file(teddy_dir):
+@pytest.fixture(scope="module")
+def full_file_top_five(teddy_dir):
+    return hot_issues(load(teddy_dir / "messages_附件3_full_4326.csv"), top=5)
+
+
+def test_the_58_car_loan_fraud_is_one_issue_in_the_top_five_of_the_full_file(full_file_top_five):
     """Its messages name no place and share few words besides the platform's name."""
-    issues = hot_issues(load(teddy_dir / "messages_附件3_full_4326.csv"), top=5)
-    fraud = [issue for issue in issues if "58车贷" in issue.location]
+    fraud = [issue for issue in full_file_top_five if "58车贷" in issue.location]
     assert len(fraud) == 1
     titles = [m.title for m in fraud[0].messages]
     assert len(titles) >= 12 and all("58车" in t or "展星" in t for t in titles)
+
+
+def test_one_compound_with_two_problems_makes_two_issues(full_file_top_five):
+    """魅力之城's shop fumes and noise are the hot issue; its cracked floors are another."""
+    shops = next(issue for issue in full_file_top_five if "魅力之城" in issue.location)
+    titles = [m.title for m in shops.messages]
+    assert sum("油烟" in t or "噪音" in t or "夜宵" in t for t in titles) >= 15
+    assert not any("开裂" in t or "入学" in t for t in titles)
 
 
 def test_tables_have_the_problem_statement_columns(teddy_dir):

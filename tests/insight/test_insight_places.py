@@ -13,6 +13,10 @@ def test_generic_words_are_not_places():
     assert places("这个小区的物业公司和学校都不管") == []
 
 
+def test_a_count_before_a_name_is_no_part_of_it():
+    assert [p.name for p in places("K9县一个高端别墅小区违建")] == ["高端别墅小区"]
+
+
 def test_spellings_of_one_place_share_a_canonical_name():
     mapping = canonical_names({"万科魅力之城小区", "魅力之城小区", "魅力之城"})
     assert set(mapping.values()) == {"魅力之城"}

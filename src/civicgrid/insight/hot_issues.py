@@ -1,8 +1,9 @@
 """Hot issues (热点问题): appeals of a period grouped into issues and ranked by a heat index.
 
 Grouping: two appeals are about the same issue when they name the same specific place (compound, road,
-school, company) and their texts are similar (TF-IDF cosine of title and detail, the title counted twice
-because it states the problem); without a shared place the texts must be very close. Average-linkage
+school, company, a numbered name such as 58车贷), say something alike besides the place, and their texts
+are similar (TF-IDF cosine of title and detail, the title counted twice because it states the problem);
+without a shared place the texts must be very close. Average-linkage
 agglomerative clustering on 1 - similarity, cut at a fixed distance, keeps issues tight without chaining
 unrelated appeals together.
 
@@ -32,6 +33,10 @@ from .text import normalize
 # Similarity = TEXT_WEIGHT·cosine + PLACE_WEIGHT·[same specific place]: text alone must be very close.
 TEXT_WEIGHT = 0.6
 PLACE_WEIGHT = 0.4
+# The place counts only when the texts share some words besides the place's name (cosine of the texts with
+# names blanked): one compound's shop fumes and its cracked floors are two issues. Measured on the full 附件3
+# file: 0.03-0.04 keep the sample's issues and 58车贷 whole and split the mixes; 0.05 splits 魅力之城's fumes.
+PROBLEM_GATE = 0.035
 CLUSTER_DISTANCE = 0.7  # average similarity inside an issue >= 0.3
 RECENT_DAYS = 30
 MIN_REPORTERS = 2
@@ -85,11 +90,12 @@ def _similarity_text(message: Message) -> str:
 def similarity_matrix(
     messages: list[Message], embedder: TfidfEmbedder, named: frozenset[str] = frozenset()
 ) -> np.ndarray:
-    vectors = embedder.encode([_similarity_text(m) for m in messages])
+    texts = [_similarity_text(m) for m in messages]
+    vectors = embedder.encode(texts)
     similarity = TEXT_WEIGHT * (vectors @ vectors.T).toarray()
-    place_sets = [{place.name for place in places(f"{m.title} {m.detail[:300]}", named)} for m in messages]
-    canonical = canonical_names(set().union(*place_sets))
-    place_sets = [{canonical[name] for name in found} for found in place_sets]
+    found = [[place.name for place in places(f"{m.title} {m.detail[:300]}", named)] for m in messages]
+    canonical = canonical_names({name for names in found for name in names})
+    place_sets = [{canonical[name] for name in names} for names in found]
     names = sorted(set(canonical.values()))
     if names:
         column = {name: i for i, name in enumerate(names)}
@@ -97,8 +103,20 @@ def similarity_matrix(
         cols = [column[name] for found in place_sets for name in found]
         incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(messages), len(names)))
         shares_place = (incidence @ incidence.T).toarray() > 0
-        similarity += PLACE_WEIGHT * shares_place
+        similarity += PLACE_WEIGHT * (shares_place & (_problem_similarity(texts, found) >= PROBLEM_GATE))
     return np.clip(similarity, 0.0, 1.0)
+
+
+def _problem_similarity(texts: list[str], found: list[list[str]]) -> np.ndarray:
+    """Cosine of the texts with their place names blanked out: what two messages say beyond where."""
+    problems = []
+    for text, names in zip(texts, found, strict=True):
+        text = normalize(text)
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, " ")
+        problems.append(text)
+    vectors = TfidfEmbedder.fit(problems, 1, char_bigrams).encode(problems)
+    return (vectors @ vectors.T).toarray()
 
 
 def cluster(

@@ -94,6 +94,9 @@ _GENERIC = {
     "街巷",
 }
 
+# A count or pointer before a name is no part of it: 一个高端别墅小区, 这所学校.
+_COUNTED = re.compile(r"^(?:[一两几这那每某该]|\d+)[个座所家栋处片条间]")
+
 # Words ending in a road suffix that name no road: bus routes (公交线路), routes in general.
 _NOT_ROADS = ("线路", "路线", "网路", "思路", "出路", "道路")
 
@@ -213,7 +216,7 @@ def places(text: str, named: Iterable[str] = ()) -> list[Place]:
                 if _suffix_kind(tagged[start - 1][0]) not in (None, kind) or index - start >= 3:
                     break
                 start -= 1
-            name = "".join(word for word, _ in tagged[start:end])
+            name = _COUNTED.sub("", "".join(word for word, _ in tagged[start:end]))
             if _specific(name) and name not in found:
                 found[name] = Place(name, kind)
             index = end
