@@ -102,21 +102,25 @@ def similarity_matrix(
         rows = [i for i, found in enumerate(place_sets) for _ in found]
         cols = [column[name] for found in place_sets for name in found]
         incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(messages), len(names)))
-        shares_place = (incidence @ incidence.T).toarray() > 0
-        similarity += PLACE_WEIGHT * (shares_place & (_problem_similarity(texts, found) >= PROBLEM_GATE))
+        rows, cols = (incidence @ incidence.T).nonzero()
+        alike = _problem_similarity(texts, found, rows, cols, embedder) >= PROBLEM_GATE
+        similarity[rows[alike], cols[alike]] += PLACE_WEIGHT
     return np.clip(similarity, 0.0, 1.0)
 
 
-def _problem_similarity(texts: list[str], found: list[list[str]]) -> np.ndarray:
-    """Cosine of the texts with their place names blanked out: what two messages say beyond where."""
+def _problem_similarity(
+    texts: list[str], found: list[list[str]], rows: np.ndarray, cols: np.ndarray, embedder: TfidfEmbedder
+) -> np.ndarray:
+    """Cosine of the texts with their place names blanked out, for the pairs (rows[k], cols[k]) only: what
+    two messages about one place say beyond where."""
     problems = []
     for text, names in zip(texts, found, strict=True):
         text = normalize(text)
         for name in sorted(names, key=len, reverse=True):
             text = text.replace(name, " ")
         problems.append(text)
-    vectors = TfidfEmbedder.fit(problems, 1, char_bigrams).encode(problems)
-    return (vectors @ vectors.T).toarray()
+    vectors = embedder.encode(problems)
+    return np.asarray(vectors[rows].multiply(vectors[cols]).sum(axis=1)).ravel()
 
 
 def cluster(
