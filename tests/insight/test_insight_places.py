@@ -82,3 +82,12 @@ def test_a_numbered_name_is_a_place_but_not_inside_a_longer_number():
 def test_location_of_a_numbered_name_names_its_people():
     texts = ["A市58车贷受害人请求通报案情", "A市58车贷案件立案半年，受害人无人理会"]
     assert describe_location(texts, {"58车贷"}) == "A市58车贷受害人"
+
+
+def test_words_of_position_or_contact_before_a_name_are_no_part_of_it():
+    found = [p.name for p in places("我家地处时代倾城小区，多次联系自来水公司无果，对面小区也停水")]
+    assert found == ["时代倾城小区", "自来水公司"]
+
+
+def test_a_kind_of_place_is_not_a_place():
+    assert places("A7县开展城镇小区配套幼儿园治理，住宅小区旁的高速公路噪音大") == []

@@ -92,10 +92,35 @@ _GENERIC = {
     "本市",
     "路段",
     "街巷",
+    # Kinds of place rather than places: they would join every appeal about any such place.
+    "住宅小区",
+    "居住小区",
+    "城镇小区",
+    "新建小区",
+    "高速公路",
+    "快速路",
+    "城市快速路",
+    "城际铁路",
+    "水泥路",
+    "泥巴路",
+    "大马路",
+    "必经之路",
+    "走投无路",
+    "商业街",
+    "步行街",
+    "有限责任公司",
+    "房地产公司",
+    "房地产市场",
 }
 
 # A count or pointer before a name is no part of it: 一个高端别墅小区, 这所学校.
 _COUNTED = re.compile(r"^(?:[一两几这那每某该]|\d+)[个座所家栋处片条间]")
+# Nor are words of position, quantity or contact that jieba tags as nouns and glues on: 地处时代倾城小区,
+# 对面小区, 很多学校, 多次联系自来水公司.
+_VAGUE = re.compile(
+    r"^(?:地处|位于|距离|离|对面|附近|周边|所在|辖区|区内|境内|很多|许多|大部分|部分|所有|同一|整个|整条"
+    r"|多次联系|联系|电话|这|那|因|而)"
+)
 
 # Words ending in a road suffix that name no road: bus routes (公交线路), routes in general.
 _NOT_ROADS = ("线路", "路线", "网路", "思路", "出路", "道路")
@@ -216,7 +241,7 @@ def places(text: str, named: Iterable[str] = ()) -> list[Place]:
                 if _suffix_kind(tagged[start - 1][0]) not in (None, kind) or index - start >= 3:
                     break
                 start -= 1
-            name = _COUNTED.sub("", "".join(word for word, _ in tagged[start:end]))
+            name = _VAGUE.sub("", _COUNTED.sub("", "".join(word for word, _ in tagged[start:end])))
             if _specific(name) and name not in found:
                 found[name] = Place(name, kind)
             index = end
