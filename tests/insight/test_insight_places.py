@@ -89,5 +89,8 @@ def test_words_of_position_or_contact_before_a_name_are_no_part_of_it():
     assert found == ["时代倾城小区", "自来水公司"]
 
 
-def test_a_kind_of_place_is_not_a_place():
-    assert places("A7县开展城镇小区配套幼儿园治理，住宅小区旁的高速公路噪音大") == []
+def test_a_kind_of_place_is_not_a_place_unless_asked_for():
+    text = "A7县开展城镇小区配套幼儿园治理，住宅小区旁的高速公路噪音大"
+    assert places(text) == []
+    # A reply that takes up 高速公路 still answers the appeal: reply relevance asks for kinds of place.
+    assert [p.name for p in places(text, kinds_of_place=True)] == ["城镇小区", "住宅小区", "高速公路"]

@@ -92,7 +92,11 @@ _GENERIC = {
     "本市",
     "路段",
     "街巷",
-    # Kinds of place rather than places: they would join every appeal about any such place.
+}
+
+# Kinds of place rather than places: in hot issues they would join every appeal about any such place, but a
+# reply that takes one up still answers the appeal (reply relevance counts them).
+_KINDS_OF_PLACE = {
     "住宅小区",
     "居住小区",
     "城镇小区",
@@ -217,9 +221,9 @@ def canonical_names(names: set[str]) -> dict[str, str]:
     return mapping
 
 
-def places(text: str, named: Iterable[str] = ()) -> list[Place]:
+def places(text: str, named: Iterable[str] = (), kinds_of_place: bool = False) -> list[Place]:
     """Specific places named in the text, in order of appearance, without repeats, then any of the `named`
-    names (see `numbered_names`) the text contains."""
+    names (see `numbered_names`) the text contains; kinds of place (住宅小区, 高速公路) only if asked for."""
     found: dict[str, Place] = {}
     text = normalize(text)
     for piece in _PIECES.split(text):
@@ -242,7 +246,7 @@ def places(text: str, named: Iterable[str] = ()) -> list[Place]:
                     break
                 start -= 1
             name = _VAGUE.sub("", _COUNTED.sub("", "".join(word for word, _ in tagged[start:end])))
-            if _specific(name) and name not in found:
+            if _specific(name) and name not in found and (kinds_of_place or name not in _KINDS_OF_PLACE):
                 found[name] = Place(name, kind)
             index = end
     for name in named:

@@ -106,7 +106,7 @@ def _coverage(reply: str, appeal_terms: list[str]) -> float:
 
 def _relevance(appeal: str, reply: str, cosine: float, coverage: float) -> float:
     text_relevance = 0.5 * min(1.0, cosine / RELEVANCE_FULL) + 0.5 * coverage
-    appeal_places = {place.name for place in places(appeal)}
+    appeal_places = {place.name for place in places(appeal, kinds_of_place=True)}
     if not appeal_places:
         return text_relevance
     place_share = sum(name in reply for name in appeal_places) / len(appeal_places)
