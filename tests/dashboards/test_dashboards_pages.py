@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from civicgrid.appeals.models import Appeal
 from civicgrid.dashboards import selectors
 from civicgrid.dashboards.models import WarningAck
+from civicgrid.dashboards.services import rebuild_rollups
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,17 @@ def test_warnings_explain_themselves_and_can_be_acknowledged_and_assigned(client
     assert "交办 区城市管理局" in page
     client.force_login(city.accounts["handler"])
     assert client.post(reverse("dashboards:acknowledge"), {"fingerprint": "x"}).status_code == 403
+
+
+def test_appeals_on_a_communitys_own_grid_are_its_own_row_with_rates(client, city, history, flow):
+    # Secretary-mailbox letters land on the community's own grid, not on one of its grids.
+    community = city.communities[0]
+    appeal = flow.dispatch(flow.submit(grid_index=None, title="书记信箱来信"))
+    Appeal.objects.filter(pk=appeal.pk).update(grid=community)
+    rebuild_rollups()
+    client.force_login(city.accounts["secretary"])
+    response = client.get(reverse("dashboards:region"))
+    assert response.status_code == 200
+    own = next(f for f in response.context["region"].areas if f.grid is None)
+    assert own.name == f"{community.name}本级" and own.count == 1
+    assert own.rates.response is not None  # dispatched: it counts towards the response rate

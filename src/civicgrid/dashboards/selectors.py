@@ -239,7 +239,7 @@ class AreaFigure:
     grid: Grid | None  # None: appeals without a grid, or on the node itself
     name: str
     count: int
-    rates: Rates | None = None
+    rates: Rates
 
 
 @dataclass
@@ -297,16 +297,17 @@ def region(actor, filters: Filters, node: Grid | None) -> Region:
     area_filters = replace(filters, area=node)
     counts, rest = _fold_by_area(_counts_by(area_rows(actor, AppealRollup, area_filters), "grid_path"), areas)
     score_rows = area_rows(actor, ScoreRollup, area_filters).values("grid_path").annotate(**SCORE_SUMS)
-    sums: dict[int, dict] = defaultdict(lambda: dict.fromkeys(ScoreRollup.MEASURES, 0))
+    # Key None: appeals on the node itself (a community's own grid, where mailbox letters land) or unlocated.
+    sums: dict[int | None, dict] = defaultdict(lambda: dict.fromkeys(ScoreRollup.MEASURES, 0))
     for row in score_rows.order_by():
         area = next((a for a in areas if row["grid_path"].startswith(a.path)), None)
-        if area is not None:
-            for name in ScoreRollup.MEASURES:
-                sums[area.pk][name] += row[name] or 0
+        for name in ScoreRollup.MEASURES:
+            sums[area.pk if area else None][name] += row[name] or 0
     figures = [AreaFigure(a, a.name, int(counts.get(a.pk, 0)), _rates(sums[a.pk])) for a in areas]
     figures.sort(key=lambda f: -f.count)
     if rest:
-        figures.append(AreaFigure(None, f"{node.name}本级" if node else UNLOCATED, int(rest)))
+        own = f"{node.name}本级" if node else UNLOCATED
+        figures.append(AreaFigure(None, own, int(rest), _rates(sums[None])))
     compounds = list(Compound.objects.filter(grid__path__startswith=node.path)) if node else []
     collection = {"type": "FeatureCollection", "features": []}
     for area in areas:
