@@ -39,12 +39,12 @@ def test_citizen_sees_her_own_submissions_only(city, life):
     assert not selectors.appeals_for(city.accounts["party_member"]).exists()
 
 
-def test_unlocated_appeals_reach_dispatchers_and_supervisors_only(city, life):
+def test_unlocated_appeals_reach_dispatchers_supervisors_and_leaders_only(city, life):
     unlocated = life.submit(lat=None, lng=None, actor=None)
     assert unlocated.grid is None
     assert unlocated in selectors.appeals_for(city.accounts["dispatcher"])
     assert unlocated in selectors.appeals_for(city.accounts["supervisor"])
-    assert unlocated not in selectors.appeals_for(city.accounts["leader"])
+    assert unlocated in selectors.appeals_for(city.accounts["leader"])
     assert unlocated not in selectors.appeals_for(city.accounts["secretary"])
 
 

@@ -58,8 +58,11 @@ def test_area_reach_and_unlocated_appeals():
     outsider = scope(Role.DISPATCHER, paths=["/1/3/"])
     assert code_of("dispatch", Status.RECEIVED, standing(outsider)) == "out_of_scope"
     assert check_transition("dispatch", Status.RECEIVED, standing(outsider, grid_path=None))
+    # A leader oversees the whole intake: an appeal not yet located is still the district's.
     leader = scope(Role.LEADER, paths=["/1/"])
-    assert code_of("supervise", Status.SIGNED, standing(leader, grid_path=None)) == "out_of_scope"
+    assert check_transition("supervise", Status.SIGNED, standing(leader, grid_path=None))
+    secretary = scope(Role.COMMUNITY_SECRETARY, paths=["/1/2/"])
+    assert code_of("blow_whistle", Status.SIGNED, standing(secretary, grid_path=None)) == "out_of_scope"
 
 
 def test_system_only_where_the_table_admits_it():

@@ -174,3 +174,14 @@ def test_appeals_on_a_communitys_own_grid_are_its_own_row_with_rates(client, cit
     own = next(f for f in response.context["region"].areas if f.grid is None)
     assert own.name == f"{community.name}本级" and own.count == 1
     assert own.rates.response is not None  # dispatched: it counts towards the response rate
+
+
+def test_the_districts_figures_count_appeals_not_yet_located(city, history, flow):
+    filters = selectors.Filters.last_days(30)
+    before = {a: selectors.overview(city.accounts[a], filters).total for a in ("leader", "secretary")}
+    flow.submit(grid_index=None, title="地址不详的来电")
+    leader = city.accounts["leader"]
+    assert selectors.overview(leader, filters).total == before["leader"] + 1
+    assert selectors.overview(city.accounts["secretary"], filters).total == before["secretary"]
+    unlocated = [f for f in selectors.region(leader, filters, None).areas if f.grid is None]
+    assert [(f.name, f.count) for f in unlocated] == [("未定位", 1)]

@@ -1,7 +1,8 @@
 """Reads of appeals, always through the actor's scope (directory/scope.py).
 
 Who sees which appeals:
-- area roles: appeals whose grid lies in their subtrees; dispatchers and supervisors also unlocated ones;
+- area roles: appeals whose grid lies in their subtrees; dispatchers, supervisors and leaders also
+  unlocated ones;
 - department handlers: appeals their unit is or was assigned to, or summoned for (吹哨报到); staff of a street
   office or community committee also those in the area their unit governs;
 - everyone: the appeals they submitted themselves;
@@ -50,7 +51,7 @@ def appeals_for(actor) -> QuerySet[Appeal]:
     if scope.everything:
         return appeals
     visible = scope.grid_q("grid__path")
-    if scope.grid_paths and scope.has_role(*workflow.UNLOCATED_ROLES):
+    if workflow.sees_unlocated(scope):
         visible |= Q(grid__isnull=True)
     if scope.unit_ids:
         visible |= Exists(

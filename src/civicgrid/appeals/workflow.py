@@ -6,8 +6,8 @@ with a stable code and a Chinese message.
 
 Reach, per role kind:
 - area roles (dispatcher, supervisor, leader, community secretary, grid worker) act on appeals whose grid lies
-  in their subtrees; dispatchers and supervisors also on appeals not yet located on the grid (someone has to
-  place them);
+  in their subtrees; dispatchers, supervisors and leaders also on appeals not yet located on the grid
+  (someone has to place them, and they are the district's until then);
 - department handlers act through their unit, as the action's `unit_reach` says: the 主办 unit, a summoned
   unit (吹哨报到), or a 主办 unit that governs an area (street office, community committee);
 - citizens act on their own appeals, or anyone holding the tracking code (online callback);
@@ -36,8 +36,13 @@ OPEN_STATUSES = frozenset(
     }
 )
 HANDLING_STATUSES = frozenset({Status.SIGNED, Status.IN_PROGRESS})
-# Areas whose staff may act on appeals without a grid.
-UNLOCATED_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
+# Area roles that oversee the whole intake, so also see and act on appeals without a grid: the district's
+# figures include appeals not yet located, and a leader may supervise them.
+UNLOCATED_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER})
+
+
+def sees_unlocated(scope) -> bool:
+    return bool(scope.grid_paths) and scope.has_role(*UNLOCATED_ROLES)
 
 
 class UnitReach:

@@ -30,7 +30,7 @@ from civicgrid.appeals.models import (
 from civicgrid.appeals.scoring import Rates, Tally, rates_of
 from civicgrid.appeals.selectors import appeals_for
 from civicgrid.appeals.services import appeal_link
-from civicgrid.appeals.workflow import OPEN_STATUSES
+from civicgrid.appeals.workflow import OPEN_STATUSES, sees_unlocated
 from civicgrid.directory.models import Unit
 from civicgrid.directory.privacy import mask_phone
 from civicgrid.directory.scope import Scope, scope_of
@@ -80,6 +80,8 @@ class Filters:
 
 def _scope_q(scope: Scope) -> Q:
     visible = scope.grid_q("grid_path")
+    if sees_unlocated(scope):
+        visible |= Q(grid_path="")
     if scope.unit_ids:
         visible |= Q(unit_id__in=scope.unit_ids)
     return visible
