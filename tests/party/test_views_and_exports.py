@@ -186,6 +186,9 @@ def test_mailbox_page_turns_a_letter_into_an_appeal(party, client):
     message = party.committee.mailbox.get()
     assert message.appeal.channel == "mailbox" and message.appeal.grid == party.city.communities[0]
     assert f"查询码 {message.appeal.tracking_code}" in response.content.decode()
+    # The letter is among her own appeals, where she follows it.
+    mine = client.get(reverse("appeals:list")).content.decode()
+    assert message.appeal.tracking_code in mine
 
 
 def test_appraisal_page_refuses_more_than_a_third_excellent(party, client):

@@ -23,6 +23,8 @@ def test_login_page_is_in_chinese_and_states_the_lockout_rule(client, db):
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     assert "登录" in page
     assert f"连续输错 {settings.AXES_FAILURE_LIMIT} 次密码，账号将锁定 {minutes} 分钟" in page
+    # A citizen without an account finds the public portal and the tracking look-up from here.
+    assert reverse("appeals:portal") in page and reverse("appeals:track") in page
 
 
 def test_wrong_password_is_explained_in_chinese(client, city):

@@ -38,8 +38,8 @@ NAVIGATION = {
     "grid_worker": ["首页", "巡查上报", "诉求", *AREA_PAGES, "登录记录"],
     # A department's scope is its unit, not an area: no grid list or area-wide appeal list to offer.
     "handler": ["首页", "待办", "小区", "单位", "人员", "问政分析", "登录记录"],
-    "citizen": ["首页", "书记信箱", "登录记录"],
-    "party_member": ["首页", "智慧党建", "书记信箱", "登录记录"],
+    "citizen": ["首页", "我要反映", "我的诉求", "书记信箱", "登录记录"],
+    "party_member": ["首页", "智慧党建", "我要反映", "我的诉求", "书记信箱", "登录记录"],
 }
 
 

@@ -686,6 +686,8 @@ def mailbox(request, pk: int):
         message = services.send_mailbox_message(
             organisation=organisation, sender=person, actor=request.user, **form.cleaned_data
         )
-        messages.success(request, f"来信已收到，查询码 {message.appeal.tracking_code}。")
+        messages.success(
+            request, f"来信已收到，查询码 {message.appeal.tracking_code}。办理进度可在“我的诉求”中查看。"
+        )
         return redirect("party:mailbox", pk=organisation.pk)
     return render(request, "party/mailbox.html", {"organisation": organisation, "form": form})

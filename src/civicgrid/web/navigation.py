@@ -25,6 +25,8 @@ class NavItem:
     # Pages about an area are offered only to accounts whose scope includes one (a department handler's
     # scope is his unit, so he would find the grid list empty).
     needs_area: bool = False
+    # A resident's own pages: administrators, who see every appeal under 诉求, are not offered them.
+    personal: bool = False
 
     @property
     def url(self) -> str:
@@ -34,7 +36,7 @@ class NavItem:
         return path == self.url if self.url == "/" else path.startswith(self.url)
 
     def visible_in(self, scope: Scope) -> bool:
-        if not scope.has_role(*self.roles):
+        if not scope.has_role(*self.roles) or (self.personal and scope.everything):
             return False
         return not self.needs_area or scope.everything or bool(scope.grid_paths)
 
@@ -52,6 +54,8 @@ NAV_ITEMS = (
     NavItem("人员", "web:person_list", STAFF),
     NavItem("问政分析", "dashboards:overview", STAFF),
     NavItem("智慧党建", "party:home", (Role.PARTY_MEMBER, Role.COMMUNITY_SECRETARY, Role.LEADER)),
+    NavItem("我要反映", "appeals:portal", (Role.CITIZEN, Role.PARTY_MEMBER), personal=True),
+    NavItem("我的诉求", "appeals:list", (Role.CITIZEN, Role.PARTY_MEMBER), personal=True),
     NavItem("书记信箱", "party:my_mailbox", (Role.CITIZEN, Role.PARTY_MEMBER)),
     NavItem("登录记录", "web:login_records", tuple(Role.values)),
 )
