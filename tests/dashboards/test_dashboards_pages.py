@@ -185,3 +185,9 @@ def test_the_districts_figures_count_appeals_not_yet_located(city, history, flow
     assert selectors.overview(city.accounts["secretary"], filters).total == before["secretary"]
     unlocated = [f for f in selectors.region(leader, filters, None).areas if f.grid is None]
     assert [(f.name, f.count) for f in unlocated] == [("未定位", 1)]
+
+
+def test_an_urgent_case_warning_names_the_appeal_by_its_tracking_code(city, flow):
+    appeal = flow.submit(title="楼道燃气泄漏", text="楼道里燃气泄漏，味道很大，现在还在漏，请马上派人处理！")
+    urgent = next(w for w in selectors.early_warnings(city.accounts["leader"]) if w.kind == "urgent")
+    assert urgent.explanation.startswith(f"诉求 {appeal.tracking_code}：")

@@ -125,6 +125,7 @@ def warnings_for(actor, *, now: dt.datetime | None = None) -> list[EarlyWarning]
         .filter(received_at__gte=now - WARNING_LOOKBACK)
         .values(
             "pk",
+            "tracking_code",
             "received_at",
             "grid_id",
             "category__name",
@@ -139,6 +140,7 @@ def warnings_for(actor, *, now: dt.datetime | None = None) -> list[EarlyWarning]
     events = [
         AppealEvent(
             appeal_id=str(row["pk"]),
+            label=row["tracking_code"],
             created_at=row["received_at"],
             grid_id=str(row["grid_id"] or ""),
             category=row["category__name"] or "",

@@ -574,6 +574,7 @@ def _warning_event(row: dict):
     answered = row["status"] in ANSWERED
     return AppealEvent(
         appeal_id=str(row["pk"]),
+        label=row["tracking_code"],
         created_at=row["received_at"],
         grid_id=row["grid__name"] or UNLOCATED,
         category=row["category__name"] or "",

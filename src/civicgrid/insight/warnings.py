@@ -34,6 +34,7 @@ class AppealEvent:
     detail: str = ""
     due_at: datetime | None = None
     closed_at: datetime | None = None
+    label: str = ""  # how people name the appeal (its tracking code), when not by appeal_id
 
     def open_at(self, moment: datetime) -> bool:
         return self.created_at <= moment and (self.closed_at is None or self.closed_at > moment)
@@ -154,7 +155,7 @@ def urgent_cases(appeals: list[AppealEvent], now: datetime) -> list[EarlyWarning
                     "高" if result.certain else "中",
                     appeal.grid_id,
                     (appeal.appeal_id,),
-                    f"诉求 {appeal.appeal_id}：{result.reason}",
+                    f"诉求 {appeal.label or appeal.appeal_id}：{result.reason}",
                 )
             )
     return warnings
