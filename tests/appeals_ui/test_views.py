@@ -202,6 +202,19 @@ def test_callback_and_close_from_the_workbench(client_for, stages):
     assert Appeal.objects.get(pk=appeal.pk).status == Status.CLOSED
 
 
+def test_a_long_work_list_says_how_many_it_leaves_out_and_where_they_are(client_for, stages, monkeypatch):
+    from civicgrid.appeals import views
+
+    monkeypatch.setattr(views, "SECTION_ROWS", 2)
+    for _ in range(3):
+        stages.resolved()
+    page = client_for("dispatcher").get(reverse("appeals:workbench"))
+    callbacks = page.context["callbacks"]
+    assert (len(callbacks.rows), callbacks.total) == (2, 3)
+    html = page.content.decode()
+    assert "共 3 件，此处列出前 2 件" in html and "/appeals/list/?status=resolved" in html
+
+
 # --- the handler --------------------------------------------------------------------------------------------
 
 

@@ -11,11 +11,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +41,27 @@ from .portal_limits import seconds_to_wait
 TRACKED_CODE = "appeals_tracked_code"
 # Rows shown in each section of a workbench page; the full, filtered list is one click away.
 SECTION_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Section:
+    """The first SECTION_ROWS rows of a work list, how many there are in all and where to see them all."""
+
+    rows: list
+    total: int
+    more_url: str = ""
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def _section(rows: QuerySet, show=lambda row: row, more_url: str = "") -> Section:
+    return Section([show(row) for row in rows[:SECTION_ROWS]], rows.count(), more_url)
+
+
+def _list_of(**conditions) -> str:
+    return f"{reverse('appeals:list')}?{urlencode(conditions)}"
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -193,14 +216,14 @@ def _action_panels(actor, appeal) -> list[ActionPanel]:
     return [panel for panel in panels if panel.form.offered]
 
 
-def _extension_panels(actor) -> list[ActionPanel]:
+def _extension_panels(actor) -> Section:
     """Pending extension requests with their approve/reject form, for those who decide them."""
     if not scope_of(actor).has_role(*workflow.TRANSITIONS["decide_extension"].roles):
-        return []
-    return [
-        action_panel(actor, extension.appeal, "decide_extension", row=True)
-        for extension in selectors.pending_extensions(actor)[:SECTION_ROWS]
-    ]
+        return Section([], 0)
+    return _section(
+        selectors.pending_extensions(actor).order_by("requested_at", "pk"),
+        lambda extension: action_panel(actor, extension.appeal, "decide_extension", row=True),
+    )
 
 
 @login_required
@@ -342,15 +365,19 @@ def workbench(request):
     actor = request.user
     queue = selectors.dispatcher_queue(actor)
     handled = selectors.appeals_for(actor).order_by("resolved_at", "pk")
-    callbacks_due = handled.filter(status=Status.RESOLVED)[:SECTION_ROWS]
     reasons = selectors.return_reasons([a.pk for a in queue if a.status == Status.RETURNED])
     context = {
         "queue": [(appeal, reasons.get(appeal.pk, "")) for appeal in queue],
-        "callbacks": [action_panel(actor, a, "callback", row=True) for a in callbacks_due],
-        "closable": [
-            action_panel(actor, a, "close", row=True)
-            for a in handled.filter(status=Status.CALLED_BACK)[:SECTION_ROWS]
-        ],
+        "callbacks": _section(
+            handled.filter(status=Status.RESOLVED),
+            lambda appeal: action_panel(actor, appeal, "callback", row=True),
+            _list_of(status=Status.RESOLVED),
+        ),
+        "closable": _section(
+            handled.filter(status=Status.CALLED_BACK),
+            lambda appeal: action_panel(actor, appeal, "close", row=True),
+            _list_of(status=Status.CALLED_BACK),
+        ),
         "extensions": _extension_panels(actor),
     }
     return render(request, "appeals/workbench.html", context)
@@ -445,8 +472,8 @@ def supervision(request):
             return redirect("appeals:supervision")
     context = {
         "form": form,
-        "board": selectors.supervision_board(actor)[:SECTION_ROWS],
-        "overdue": selectors.overdue_appeals(actor).order_by("resolve_due", "pk")[:SECTION_ROWS],
+        "board": _section(selectors.supervision_board(actor)),
+        "overdue": _section(selectors.overdue_appeals(actor).order_by("resolve_due", "pk")),
         "extensions": _extension_panels(actor),
         "whistles": selectors.whistles_for(actor)[:SECTION_ROWS],
     }
