@@ -71,6 +71,13 @@ def test_submit_locates_the_point_and_keeps_contact_apart(city, life):
     assert LedgerEntry.objects.filter(action="appeal.submit", target_id=str(appeal.pk)).exists()
 
 
+def test_without_a_point_an_address_that_names_a_compound_places_the_appeal(city, life):
+    compound = city.compounds[2]
+    appeal = life.submit(lat=None, lng=None, address=f"长江路292号{compound.name}3栋门口")
+    assert (appeal.compound, appeal.grid) == (compound, compound.grid)
+    assert life.submit(lat=None, lng=None, address="长江路292号").grid is None
+
+
 URGENT_TEXT = "我家楼道里燃气泄漏，气味很大，邻居家里有老人，请马上派人处理。"
 
 

@@ -47,9 +47,9 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 from tqdm import tqdm
 
+from civicgrid.grid.addresses import CompoundNames
 from civicgrid.grid.geometry import UnreadableGeometry, read_shape
 from civicgrid.grid.locate import locate_many
-from civicgrid.grid.models import Compound
 from civicgrid.grid.selectors import compound_boundaries
 from civicgrid.insight.urgent import assess_many as assess_urgent_cases
 from civicgrid.ledger.services import record as record_in_ledger
@@ -636,35 +636,6 @@ def title_from_text(text: str) -> str:
 
 
 # --- placing rows on the grid ------------------------------------------------------------------------------
-
-
-class CompoundNames:
-    """The compound an address names, by its longest known compound name; names shared by several compounds
-    say nothing and are left out. Indexed by each name's first two characters, so one address costs a look-up
-    per character rather than a scan of every name."""
-
-    def __init__(self) -> None:
-        counts = Counter()
-        found: dict[str, tuple[int, int]] = {}
-        for pk, name, grid_id in Compound.objects.values_list("pk", "name", "grid_id"):
-            counts[name] += 1
-            found[name] = (pk, grid_id)
-        self.by_prefix: dict[str, list[tuple[str, tuple[int, int]]]] = defaultdict(list)
-        for name, place in found.items():
-            if counts[name] == 1 and len(name) >= 2:
-                self.by_prefix[name[:2]].append((name, place))
-        for names in self.by_prefix.values():
-            names.sort(key=lambda item: -len(item[0]))
-
-    def find(self, address: str) -> tuple[int, int] | None:
-        """(compound id, grid id) of the longest compound name in the address."""
-        best: tuple[str, tuple[int, int]] | None = None
-        for start in range(len(address) - 1):
-            for name, place in self.by_prefix.get(address[start : start + 2], ()):
-                if address.startswith(name, start) and (best is None or len(name) > len(best[0])):
-                    best = (name, place)
-                    break
-        return best[1] if best else None
 
 
 Placer = Callable[[AppealRow], tuple[float, float] | None]

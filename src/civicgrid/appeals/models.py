@@ -318,7 +318,7 @@ class AppealContact(models.Model):
 
 
 class AttachmentKind(models.TextChoices):
-    CITIZEN = "citizen", "群众上传"
+    CITIZEN = "citizen", "随诉求提交"
     EVIDENCE = "evidence", "办理凭证"
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from civicgrid.directory.models import Role, Unit
 from civicgrid.directory.scope import Scope, scope_of
+from civicgrid.grid.addresses import compound_named_in
 from civicgrid.grid.locate import locate
 from civicgrid.insight.urgent import assess as assess_urgency
 from civicgrid.ledger.services import append as append_to_ledger
@@ -246,8 +247,9 @@ def register_appeal(
 ) -> tuple[Appeal, bool]:
     """Register an appeal from any channel: (appeal, created). Idempotent by (channel, external_id): a repeat
     returns the appeal first registered, not created. A point without grid or compound is located on the
-    grid. With `route` the dispatch rules send it on in the same transaction (it is stored already
-    dispatched, after its `submit` and `dispatch` events); unmatched, it waits in the dispatcher's queue."""
+    grid; without a point, an address that names a compound places it there. With `route` the dispatch
+    rules send it on in the same transaction (it is stored already dispatched, after its `submit` and
+    `dispatch` events); unmatched, it waits in the dispatcher's queue."""
     external_id = external_id.strip()
     _choice(channel, Channel, "渠道")
     _choice(kind, Kind, "诉求类型")
@@ -263,6 +265,9 @@ def register_appeal(
     if lat is not None and grid is None and compound is None:
         location = locate(lat, lng)
         grid_id, compound_id = location.grid_id, location.compound_id
+    elif lat is None and grid is None and compound is None and (named := compound_named_in(address)):
+        # No point, but the address names a compound: "长江路292号嘉禾佳园".
+        compound_id, grid_id = named
     now = timezone.now()
     flagged = None
     if urgency == Urgency.NORMAL:

@@ -428,10 +428,8 @@ def patrol(request):
         and form.is_valid()
         and (appeal := _submit(request, form, channel=Channel.PATROL))
     ):
-        place = (
-            " · ".join(p.name for p in (appeal.grid, appeal.compound) if p)
-            or "未能定位到网格，将由派单员处理"
-        )
+        unplaced = "未能定位到网格" + ("" if appeal.main_unit_id else "，将由派单员处理")
+        place = " · ".join(p.name for p in (appeal.grid, appeal.compound) if p) or unplaced
         messages.success(request, f"{_received_message(appeal)}位置：{place}。")
         return redirect("appeals:patrol")
     reports = (
