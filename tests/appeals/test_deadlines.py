@@ -21,6 +21,7 @@ from civicgrid.appeals.deadlines import (
     add_working_days,
     add_working_hours,
     appeal_due_state,
+    due_milestones,
     is_working_day,
     milestone_state,
     resolve_policy,
@@ -178,3 +179,9 @@ def test_appeal_due_state_considers_only_pending_milestones():
     )
     assert appeal_due_state(now, Status.SIGNED, start, sign_due, contact_due, resolve_due) == DueState.ON_TIME
     assert appeal_due_state(now, Status.RESOLVED, start, sign_due, contact_due, resolve_due) == DueState.NONE
+    # Which deadline is overdue: the sign deadline, although 办结 is nine days away.
+    assert due_milestones(now, Status.DISPATCHED, start, sign_due, contact_due, resolve_due) == [
+        ("签收", DueState.OVERDUE),
+        ("首次联系", DueState.ON_TIME),
+        ("办结", DueState.ON_TIME),
+    ]

@@ -1,6 +1,8 @@
 """The appeal screens through Django's test client: each renders for its role, actions change state through
 the services, a scope miss is a 404 and a refused action a message, never a 500."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -213,6 +215,14 @@ def test_a_long_work_list_says_how_many_it_leaves_out_and_where_they_are(client_
     assert (len(callbacks.rows), callbacks.total) == (2, 3)
     html = page.content.decode()
     assert "共 3 件，此处列出前 2 件" in html and "/appeals/list/?status=resolved" in html
+
+
+def test_an_overdue_badge_names_the_deadline_that_passed(client_for, stages):
+    appeal = stages.dispatched()
+    past = timezone.now() - dt.timedelta(hours=1)
+    Appeal.objects.filter(pk=appeal.pk).update(sign_due=past, due_state="overdue")
+    page = client_for("dispatcher").get(reverse("appeals:list")).content.decode()
+    assert "签收超期" in page
 
 
 # --- the handler --------------------------------------------------------------------------------------------

@@ -173,6 +173,27 @@ def milestone_state(now: dt.datetime, started_at: dt.datetime, due: dt.datetime,
     return DueState.ON_TIME
 
 
+def due_milestones(
+    now: dt.datetime,
+    status: str,
+    dispatched_at: dt.datetime | None,
+    sign_due: dt.datetime | None,
+    contact_due: dt.datetime | None,
+    resolve_due: dt.datetime | None,
+) -> list[tuple[str, str]]:
+    """(milestone, state) of each deadline still ahead of the appeal in its status, in the order they fall:
+    签收, 首次联系, 办结. Empty outside handling."""
+    pending = {
+        Status.DISPATCHED: (("签收", sign_due), ("首次联系", contact_due), ("办结", resolve_due)),
+        Status.SIGNED: (("首次联系", contact_due), ("办结", resolve_due)),
+        Status.IN_PROGRESS: (("办结", resolve_due),),
+    }.get(status, ())
+    fraction = appeals_setting("DEADLINES")["near_due_fraction"]
+    return [
+        (name, milestone_state(now, dispatched_at, due, fraction)) for name, due in pending if due is not None
+    ]
+
+
 def appeal_due_state(
     now: dt.datetime,
     status: str,
@@ -182,11 +203,5 @@ def appeal_due_state(
     resolve_due: dt.datetime | None,
 ) -> str:
     """The worst state among the deadlines still ahead of the appeal in its status; none outside handling."""
-    pending = {
-        Status.DISPATCHED: (sign_due, contact_due, resolve_due),
-        Status.SIGNED: (contact_due, resolve_due),
-        Status.IN_PROGRESS: (resolve_due,),
-    }.get(status, ())
-    fraction = appeals_setting("DEADLINES")["near_due_fraction"]
-    states = [milestone_state(now, dispatched_at, due, fraction) for due in pending if due is not None]
-    return max(states, key=_SEVERITY.__getitem__, default=DueState.NONE)
+    milestones = due_milestones(now, status, dispatched_at, sign_due, contact_due, resolve_due)
+    return max((state for _, state in milestones), key=_SEVERITY.__getitem__, default=DueState.NONE)
