@@ -349,3 +349,16 @@ def test_election_page_refuses_an_equal_number_election_then_records_one(party, 
     assert client.post(url, data).status_code == 302
     party.branch.refresh_from_db()
     assert party.branch.term_start == date(2026, 11, 20)
+
+
+def party_links(client, account) -> list[str]:
+    page = login(client, account).get(reverse("party:committee" if account.is_superuser else "party:mine"))
+    nav = page.content.decode().split('<nav class="party-nav"')[1].split("</nav>")[0]
+    return [label for label in ("我的支部", "各支部总览", "双报到", "我的<", "书记信箱") if label in nav]
+
+
+def test_the_party_menu_offers_only_pages_that_lead_somewhere(party, client):
+    assert party_links(client, party.accounts["branch_secretary"]) == ["我的支部", "各支部总览", "我的<", "书记信箱"]
+    assert party_links(client, party.accounts["member"]) == ["我的<", "书记信箱"]
+    # The administrator manages every branch, is no party member and lives nowhere.
+    assert party_links(client, party.accounts["admin"]) == ["各支部总览", "双报到"]
