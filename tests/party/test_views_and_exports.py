@@ -358,7 +358,8 @@ def party_links(client, account) -> list[str]:
 
 
 def test_the_party_menu_offers_only_pages_that_lead_somewhere(party, client):
-    assert party_links(client, party.accounts["branch_secretary"]) == ["我的支部", "各支部总览", "我的<", "书记信箱"]
+    secretary = ["我的支部", "各支部总览", "我的<", "书记信箱"]
+    assert party_links(client, party.accounts["branch_secretary"]) == secretary
     assert party_links(client, party.accounts["member"]) == ["我的<", "书记信箱"]
     # The administrator manages every branch, is no party member and lives nowhere.
     assert party_links(client, party.accounts["admin"]) == ["各支部总览", "双报到"]
