@@ -442,6 +442,7 @@ def test_a_citizen_submits_tracks_and_rates_without_an_account(client, stages, c
         getattr(services, step)(appeal, actor=actor, **extra)
     page = client.get(reverse("appeals:track")).content.decode()
     assert "已协调停工。" in page and "评价办理结果" in page and "部门承办人" not in page
+    assert 'value="unrated"' not in page  # rating online, she has not declined to rate
     client.post(reverse("appeals:rate"), {"resolution": "resolved", "satisfaction": "satisfied"})
     callback = appeal.callbacks.get()
     assert (callback.via, callback.satisfaction) == ("online", "satisfied")

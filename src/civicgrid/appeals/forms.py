@@ -358,8 +358,14 @@ class CallbackForm(ActionForm):
 
 
 class CitizenRatingForm(CallbackForm):
-    """The citizen's own verdict on the portal (群众网上评价)."""
+    """The citizen's own verdict on the portal (群众网上评价). 未评价 is what a call-taker records when the
+    citizen declines to rate; someone rating online has not declined."""
 
+    satisfaction = forms.ChoiceField(
+        label="是否满意",
+        choices=[c for c in Satisfaction.choices if c[0] != Satisfaction.UNRATED],
+        widget=forms.RadioSelect,
+    )
     note = _text("您的意见", required=False, rows=2)
 
 
