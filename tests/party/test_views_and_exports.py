@@ -363,3 +363,8 @@ def test_the_party_menu_offers_only_pages_that_lead_somewhere(party, client):
     assert party_links(client, party.accounts["member"]) == ["我的<", "书记信箱"]
     # The administrator manages every branch, is no party member and lives nowhere.
     assert party_links(client, party.accounts["admin"]) == ["各支部总览", "双报到"]
+
+
+def test_party_form_labels_carry_no_ascii_colon(party, client):
+    page = login(client, party.accounts["member"]).get(reverse("party:my_mailbox"), follow=True)
+    assert "您的姓名</label>" in page.content.decode() and "您的姓名:" not in page.content.decode()

@@ -15,6 +15,14 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
 
+class PartyForm(forms.Form):
+    """Labels without Django's ASCII colon, as on every other screen of the platform."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, member: PartyMember) -> str:
         return f"{member}（{member.get_status_display()}）"
@@ -25,7 +33,7 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
         return f"{member}（{member.get_status_display()}）"
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(PartyForm):
     name = forms.CharField(label="申请人姓名", max_length=50)
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     birth_date = forms.DateField(label="出生日期", widget=DATE)
@@ -89,7 +97,7 @@ def _step_fields(step: Step, rules: RuleSet, members, groups) -> dict[str, forms
     return {}
 
 
-class RecruitmentStepForm(forms.Form):
+class RecruitmentStepForm(PartyForm):
     day = forms.DateField(label="办理日期", widget=DATE)
     notes = forms.CharField(label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -117,7 +125,7 @@ class RecruitmentStepForm(forms.Form):
         }
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(PartyForm):
     """A meeting's record, with a line per member due and one optional vote. The kind of meeting is chosen
     before the form, since it decides who is due."""
 
@@ -177,7 +185,7 @@ class MeetingForm(forms.Form):
         ]
 
 
-class DuesPaymentForm(forms.Form):
+class DuesPaymentForm(PartyForm):
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     month = forms.DateField(label="所属月份", widget=MONTH, input_formats=["%Y-%m"])
     amount = forms.DecimalField(label="金额（元）", max_digits=10, decimal_places=2, min_value=0)
@@ -188,7 +196,7 @@ class DuesPaymentForm(forms.Form):
         self.fields["member"].queryset = members
 
 
-class VoluntaryDuesForm(forms.Form):
+class VoluntaryDuesForm(PartyForm):
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     amount = forms.DecimalField(
         label="金额（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01")
@@ -200,7 +208,7 @@ class VoluntaryDuesForm(forms.Form):
         self.fields["member"].queryset = members
 
 
-class DuesReductionForm(forms.Form):
+class DuesReductionForm(PartyForm):
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     first_month = forms.DateField(label="起始月份", widget=MONTH, input_formats=["%Y-%m"])
     last_month = forms.DateField(label="截止月份", widget=MONTH, input_formats=["%Y-%m"])
@@ -215,7 +223,7 @@ class DuesReductionForm(forms.Form):
         self.fields["member"].queryset = members
 
 
-class PointsForm(forms.Form):
+class PointsForm(PartyForm):
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     reason = forms.ChoiceField(label="事由", choices=())
     occurred_on = forms.DateField(label="日期", widget=DATE)
@@ -230,7 +238,7 @@ class PointsForm(forms.Form):
         ]
 
 
-class StudyForm(forms.Form):
+class StudyForm(PartyForm):
     """学习登记 on 我的: a member records a session of one of the branch's courses."""
 
     course = forms.ModelChoiceField(label="课程", queryset=StudyCourse.objects.order_by("title"))
@@ -239,7 +247,7 @@ class StudyForm(forms.Form):
     quiz_score = forms.IntegerField(label="测验成绩（可不填）", min_value=0, max_value=100, required=False)
 
 
-class VolunteerShiftForm(forms.Form):
+class VolunteerShiftForm(PartyForm):
     post = forms.ModelChoiceField(label="服务岗位", queryset=None)
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     served_on = forms.DateField(label="服务日期", widget=DATE)
@@ -255,7 +263,7 @@ class VolunteerShiftForm(forms.Form):
         self.fields["post"].queryset = posts
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(PartyForm):
     """换届选举: votes for each candidate (blank: not a candidate) and the 分工 of those elected."""
 
     held_on = forms.DateField(label="选举日期", widget=DATE)
@@ -292,7 +300,7 @@ class ElectionForm(forms.Form):
         return [(m, self[f"votes_{m.pk}"], self[f"role_{m.pk}"]) for m in self.members]
 
 
-class AppraisalForm(forms.Form):
+class AppraisalForm(PartyForm):
     """民主评议: a grade per full member; probationary members are listed but not graded."""
 
     held_on = forms.DateField(label="评议日期", widget=DATE)
@@ -309,7 +317,7 @@ class AppraisalForm(forms.Form):
         return {m: self.cleaned_data[f"grade_{m.pk}"] for m in self.members}
 
 
-class TransferForm(forms.Form):
+class TransferForm(PartyForm):
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     to_organisation = forms.ModelChoiceField(label="转入党支部", queryset=None, required=False)
     to_name = forms.CharField(label="或平台外党组织名称", max_length=100, required=False)
@@ -321,20 +329,20 @@ class TransferForm(forms.Form):
         self.fields["to_organisation"].queryset = destinations
 
 
-class MailboxForm(forms.Form):
+class MailboxForm(PartyForm):
     sender_name = forms.CharField(label="您的姓名", max_length=50)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     subject = forms.CharField(label="主题", max_length=100)
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class CommunityTaskForm(forms.Form):
+class CommunityTaskForm(PartyForm):
     kind = forms.ChoiceField(label="类型", choices=TaskKind.choices)
     title = forms.CharField(label="标题", max_length=100)
     description = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class UnitReportForm(forms.Form):
+class UnitReportForm(PartyForm):
     unit = forms.ModelChoiceField(label="报到单位", queryset=None)
     reported_on = forms.DateField(label="报到日期", widget=DATE)
 
@@ -343,7 +351,7 @@ class UnitReportForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class TaskCompletionForm(forms.Form):
+class TaskCompletionForm(PartyForm):
     completed_on = forms.DateField(label="完成日期", widget=DATE)
     hours = forms.DecimalField(
         label="服务时长（小时，不含路途）", max_digits=6, decimal_places=2, min_value=0
@@ -351,6 +359,6 @@ class TaskCompletionForm(forms.Form):
     outcome = forms.CharField(label="完成情况", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AppealTaskForm(forms.Form):
+class AppealTaskForm(PartyForm):
     title = forms.CharField(label="任务标题", max_length=100)
     description = forms.CharField(label="任务说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
