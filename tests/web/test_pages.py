@@ -37,7 +37,9 @@ NAVIGATION = {
     "secretary": ["首页", "诉求", *AREA_PAGES, "智慧党建", "登录记录"],
     "grid_worker": ["首页", "巡查上报", "诉求", *AREA_PAGES, "登录记录"],
     # A department's scope is its unit, not an area: no grid list or area-wide appeal list to offer.
-    "handler": ["首页", "待办", "小区", "单位", "人员", "问政分析", "登录记录"],
+    # A government department manages no compounds either; a property company does.
+    "handler": ["首页", "待办", "单位", "人员", "问政分析", "登录记录"],
+    "property_handler": ["首页", "待办", "小区", "单位", "人员", "问政分析", "登录记录"],
     "citizen": ["首页", "我要反映", "我的诉求", "书记信箱", "登录记录"],
     "party_member": ["首页", "智慧党建", "我要反映", "我的诉求", "书记信箱", "登录记录"],
 }

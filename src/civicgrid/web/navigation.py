@@ -1,11 +1,13 @@
 """Role-aware navigation: each entry lists the roles that see it (administrators see all)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from civicgrid.directory.models import Role
 from civicgrid.directory.scope import AREA_ROLES, Scope, scope_of
+from civicgrid.grid.models import Compound
 
 STAFF = (
     Role.GRID_WORKER,
@@ -22,9 +24,9 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple[str, ...]
-    # Pages about an area are offered only to accounts whose scope includes one (a department handler's
-    # scope is his unit, so he would find the grid list empty).
-    needs_area: bool = False
+    # Beyond the role, whether the page would show this account anything: a department handler's scope is
+    # his unit, so he would find the grid list empty.
+    shown_to: Callable[[Scope], bool] = lambda scope: True
     # A resident's own pages: administrators, who see every appeal under 诉求, are not offered them.
     personal: bool = False
 
@@ -38,7 +40,16 @@ class NavItem:
     def visible_in(self, scope: Scope) -> bool:
         if not scope.has_role(*self.roles) or (self.personal and scope.everything):
             return False
-        return not self.needs_area or scope.everything or bool(scope.grid_paths)
+        return self.shown_to(scope)
+
+
+def _has_area(scope: Scope) -> bool:
+    return scope.everything or bool(scope.grid_paths)
+
+
+def _has_compounds(scope: Scope) -> bool:
+    """An area, or a property company's compounds."""
+    return _has_area(scope) or Compound.objects.filter(property_company_id__in=scope.unit_ids).exists()
 
 
 NAV_ITEMS = (
@@ -47,9 +58,9 @@ NAV_ITEMS = (
     NavItem("待办", "appeals:inbox", (Role.DEPARTMENT_HANDLER,)),
     NavItem("巡查上报", "appeals:patrol", (Role.GRID_WORKER,)),
     NavItem("督办", "appeals:supervision", (Role.SUPERVISOR, Role.LEADER)),
-    NavItem("诉求", "appeals:list", tuple(AREA_ROLES), needs_area=True),
-    NavItem("网格", "web:grid_list", STAFF, needs_area=True),
-    NavItem("小区", "web:compound_list", STAFF),
+    NavItem("诉求", "appeals:list", tuple(AREA_ROLES), shown_to=_has_area),
+    NavItem("网格", "web:grid_list", STAFF, shown_to=_has_area),
+    NavItem("小区", "web:compound_list", STAFF, shown_to=_has_compounds),
     NavItem("单位", "web:unit_list", STAFF),
     NavItem("人员", "web:person_list", STAFF),
     NavItem("问政分析", "dashboards:overview", STAFF),
