@@ -4,12 +4,14 @@ failures, a record of every login, and an idle session timeout."""
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessFailureLog, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 from smallcity import PASSWORD
+
+from civicgrid.ledger.models import LedgerEntry
 
 NEW_PASSWORD = "Grid@Work2027"
 
@@ -114,6 +116,25 @@ def test_administrators_see_every_login_and_the_failure_counters(client, city):
     records = response.context["page"].object_list
     assert {(r["username"], r["succeeded"]) for r in records} == {("citizen", False), ("admin", True)}
     assert [a.username for a in response.context["attempts"]] == ["citizen"]
+
+
+def test_an_administrator_lifts_a_lockout_and_the_ledger_says_who(client, city):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "secretary", "wrong-password")
+    assert log_in(client, "secretary").status_code == 429
+    attempt = AccessAttempt.objects.get(username="secretary")
+    # Only an administrator may; to anyone else the counter does not exist.
+    client.force_login(city.accounts["leader"])
+    assert client.post(reverse("web:lift_lockout", args=[attempt.pk])).status_code == 404
+    client.force_login(city.accounts["admin"])
+    page = client.get(reverse("web:login_records")).content.decode()
+    assert "已锁定" in page and ">解锁</button>" in page
+    response = client.post(reverse("web:lift_lockout", args=[attempt.pk]), follow=True)
+    assert "已解锁 secretary（127.0.0.1），可以重新登录。" in response.content.decode()
+    entry = LedgerEntry.objects.get(action="login.unlock")
+    assert entry.actor == city.accounts["admin"] and entry.payload["username"] == "secretary"
+    client.post(reverse("web:logout"))
+    assert log_in(client, "secretary").status_code == 302
 
 
 def test_sessions_end_when_idle_and_when_the_browser_closes():

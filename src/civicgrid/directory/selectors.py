@@ -79,3 +79,7 @@ def login_attempts_for(actor) -> QuerySet[AccessAttempt]:
     if not scope_of(actor).everything:
         return AccessAttempt.objects.none()
     return AccessAttempt.objects.order_by("-attempt_time")
+
+
+def login_attempt_for(actor, pk: int) -> AccessAttempt:
+    return get_object_or_404(login_attempts_for(actor), pk=pk)

@@ -1,12 +1,15 @@
 """Writes to units, people, accounts and roles."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from civicgrid.ledger.services import record
 
 from .models import Account, Person, Role, RoleAssignment
+from .scope import scope_of
 
 
 @transaction.atomic
@@ -28,6 +31,21 @@ def change_password(*, account: Account, new_password: str) -> None:
     account.must_change_password = False
     account.password_changed_at = timezone.now()
     account.save(update_fields=["password", "must_change_password", "password_changed_at"])
+
+
+@transaction.atomic
+def lift_lockout(*, attempt: AccessAttempt, actor: Account) -> None:
+    """解锁: an administrator clears one username's failure count from one address before the cool-off ends
+    (having made sure, say by phone, that the person is who they say)."""
+    if not scope_of(actor).everything:
+        raise PermissionDenied("只有系统管理员可以解锁账号。")
+    snapshot = {
+        "username": attempt.username,
+        "ip_address": attempt.ip_address,
+        "failures": attempt.failures_since_start,
+    }
+    record("login.unlock", target=attempt, actor=actor, payload=snapshot)
+    attempt.delete()
 
 
 def _assignment_snapshot(assignment: RoleAssignment) -> dict:

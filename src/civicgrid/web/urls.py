@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/logins/", views.login_records, name="login_records"),
+    path("account/logins/<int:pk>/unlock/", views.lift_lockout, name="lift_lockout"),
     path("grids/", views.grid_list, name="grid_list"),
     path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
     path("compounds/", views.compound_list, name="compound_list"),

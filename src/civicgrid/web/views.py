@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
 
 from civicgrid.directory import selectors as directory_selectors
 from civicgrid.directory import services as directory_services
@@ -102,8 +103,19 @@ def login_records(request):
         "attempts": directory_selectors.login_attempts_for(request.user),
         "everyone": scope_of(request.user).everything,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
     }
     return render(request, "web/login_records.html", context)
+
+
+@login_required
+@require_POST
+def lift_lockout(request, pk: int):
+    attempt = directory_selectors.login_attempt_for(request.user, pk)
+    directory_services.lift_lockout(attempt=attempt, actor=request.user)
+    where = f"（{attempt.ip_address}）" if attempt.ip_address else ""
+    messages.success(request, f"已解锁 {attempt.username}{where}，可以重新登录。")
+    return redirect("web:login_records")
 
 
 @login_required
