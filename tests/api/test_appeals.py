@@ -191,3 +191,27 @@ def test_whistle_report_and_rating_run_through_the_api(api, keys, city, new_key)
     assert (again.status_code, again.json()["code"]) == (409, "not_summoned")
     events = [e["action"] for e in api.get(url + "events/", **hotline).json()["results"]]
     assert events[-3:] == ["blow_whistle", "report_arrival", "rate_whistle"]
+
+
+def test_amend_changes_what_the_body_names_and_keeps_the_rest(api, keys, city, dispatched):
+    hotline = keys["hotline"].headers
+    url = f"{APPEALS}{dispatched.pk}/amend/"
+    compound = city.compounds[5]
+    moved = api.post(url, {"compound": compound.pk, "reason": "来电人更正位置"}, format="json", **hotline)
+    assert moved.status_code == 200, moved.json()
+    assert (moved.json()["grid"], moved.json()["compound"]) == (compound.grid.pk, compound.pk)
+    category = dispatched.category
+    again = api.post(
+        url, {"grid": compound.grid.pk, "compound": compound.pk, "reason": "核对"}, format="json", **hotline
+    )
+    assert again.status_code == 400 and again.json()["code"] == "nothing_amended"
+    # The handler cannot even name a compound outside his unit's reach; nor amend what he sees.
+    hidden = api.post(
+        url, {"compound": compound.pk, "reason": "x"}, format="json", **keys["department"].headers
+    )
+    assert hidden.status_code == 400 and hidden.json()["code"] == "invalid"
+    refused = api.post(url, {"reason": "x"}, format="json", **keys["department"].headers)
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden_role"
+    dispatched.refresh_from_db()
+    assert dispatched.category == category and dispatched.compound == compound
+    assert "amend" in api.get(f"{APPEALS}{dispatched.pk}/", **hotline).json()["allowed_actions"]

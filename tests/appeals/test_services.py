@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.forms.models import model_to_dict
+from refusals import refused
 
 from civicgrid.appeals import services
 from civicgrid.appeals.deadlines import add_working_days
@@ -24,7 +24,6 @@ from civicgrid.appeals.models import (
     Resolution,
     Satisfaction,
     Status,
-    Supervision,
     Urgency,
 )
 from civicgrid.directory.models import Role, Unit, UnitKind
@@ -33,28 +32,6 @@ from civicgrid.ledger.models import LedgerEntry
 from civicgrid.ledger.selectors import verify_chain
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-
-
-def snapshot(appeal: Appeal) -> tuple:
-    """Everything an action could change about an appeal."""
-    appeal = Appeal.objects.get(pk=appeal.pk)
-    return (
-        model_to_dict(appeal),
-        list(AppealAssignment.objects.filter(appeal=appeal).values()),
-        AppealEvent.objects.filter(appeal=appeal).count(),
-        LedgerEntry.objects.count(),
-        Supervision.objects.filter(appeal=appeal).count(),
-    )
-
-
-def refused(code: str, action, appeal: Appeal):
-    """Assert the action raises the given code and leaves the appeal exactly as it was."""
-    before = snapshot(appeal)
-    with pytest.raises(AppealError) as error:
-        action()
-    assert error.value.code == code, error.value.message
-    assert snapshot(appeal) == before
-    return error.value
 
 
 # --- intake ----------------------------------------------------------------------------------------------

@@ -99,6 +99,7 @@ def test_administrator_reaches_everything_but_not_the_system_only_reopen():
     admin = scope(everything=True)
     # rate_whistle is open in any state; whether there is a summons to rate is the data's business.
     assert allowed_actions(Status.DISPATCHED, standing(admin, main=POLICE)) == [
+        "amend",
         "return",
         "sign",
         "supervise",

@@ -67,7 +67,7 @@ def act(page, action: str, within=None, **fields) -> str:
     """Open the action's panel, fill it in, confirm it; the message the next page shows."""
     panel = (within or page).locator(f"details.action-{action}").first
     if panel.get_attribute("open") is None:
-        panel.locator("summary").click()
+        panel.locator(":scope > summary").click()
     for name, value in fields.items():
         control = panel.locator(f"[name={name}]")
         kind = control.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
@@ -77,6 +77,9 @@ def act(page, action: str, within=None, **fields) -> str:
             for label in value if isinstance(value, list) else [value]:
                 exactly = re.compile(rf"^\s*{re.escape(label)}\s*$")
                 choice = panel.locator(f"label.choice:has(input[name={name}])").filter(has_text=exactly)
+                folded = choice.locator("xpath=ancestor::details[contains(@class, 'picker-group')]")
+                if folded.count() and folded.get_attribute("open") is None:
+                    folded.locator("summary").click()
                 choice.locator("input").check()
         elif kind == "file":
             control.set_input_files(value)
@@ -108,6 +111,16 @@ def choose_category(page, category) -> None:
             page.wait_for_selector(
                 f"select[name=category_{level + 1}] option[value='{chain[level].pk}']", state="attached"
             )
+
+
+def choose_and_settle(page, select, value: str) -> None:
+    """Choose in a select that htmx re-draws, and wait until the new one is drawn and live."""
+    page.evaluate(
+        "() => { window.settled = new Promise(done => "
+        "document.body.addEventListener('htmx:afterSettle', done, {once: true})); }"
+    )
+    select.select_option(value)
+    page.evaluate("() => window.settled.then(() => true)")
 
 
 def test_ordinary_life_from_the_portal_to_the_archive(people, live_server, city, artifacts_dir):
@@ -359,3 +372,44 @@ def test_patrol_report_on_a_phone_with_gps_and_camera(people, live_server, city,
     assert appeal.attachments.count() == 1 and appeal.channel == "patrol"
     assert "井盖破损" in worker.locator("#reports-title + ul").inner_text()
     shoot(worker, artifacts_dir, "appeal-patrol-phone-sent.png")
+
+
+def test_the_dispatcher_places_an_unlocated_appeal_and_picks_helpers_by_name(
+    people, live_server, city, stages, artifacts_dir
+):
+    appeal = stages.received(lat=None, lng=None, address="某小区门口")
+    compound = city.compounds[2]
+    grid = compound.grid
+    dispatcher = people("dispatcher")
+    detail(dispatcher, live_server.url, appeal)
+    panel = dispatcher.locator("details.action-amend")
+    panel.locator(":scope > summary").click()
+    # Each level is offered once the one above is chosen: htmx re-draws the selects.
+    chain = [
+        ("grid_1", grid.parent.parent),
+        ("grid_2", grid.parent),
+        ("grid_3", grid),
+        ("compound", compound),
+    ]
+    for name, node in chain:
+        choose_and_settle(dispatcher, panel.locator(f"select[name={name}]"), str(node.pk))
+    assert "已更正分类与位置" in act(dispatcher, "amend", reason="来电人补充了小区名称")
+    shoot(dispatcher, artifacts_dir, "appeal-amend-place.png")
+    appeal.refresh_from_db()
+    assert (appeal.grid, appeal.compound) == (grid, compound)
+
+    dispatch = dispatcher.locator("details.action-dispatch")
+    if dispatch.get_attribute("open") is None:
+        dispatch.locator(":scope > summary").click()
+    assert dispatch.locator("select[name=unit] optgroup[label=物业公司]").count() == 1
+    dispatch.locator("[data-picker-filter]").fill("乐家")
+    visible = dispatch.locator("label.choice:visible")
+    visible.first.wait_for()
+    assert [text.strip() for text in visible.all_inner_texts()] == ["乐家物业公司"]
+    visible.first.locator("input").check()
+    assert dispatch.locator("[data-picker-chosen]").inner_text() == "已选 1 个：乐家物业公司"
+    dispatch.locator("select[name=unit]").select_option(label="区城市管理局")
+    shoot(dispatcher, artifacts_dir, "appeal-dispatch-picker.png")
+    with dispatcher.expect_navigation():
+        dispatch.locator("button[type=submit]").click()
+    assert appeal.assignments.filter(unit=city.units["other_property"], role="assisting").exists()

@@ -175,6 +175,47 @@ def test_dispatch_through_the_detail_page_shows_the_rule_suggestion(client_for, 
     assert appeal.assignments.filter(unit=city.units["property"], role="assisting").exists()
 
 
+def test_the_dispatcher_places_an_unlocated_appeal_and_the_timeline_says_so(client_for, stages, city):
+    appeal = stages.received(lat=None, lng=None, address="某小区门口")
+    client = client_for("dispatcher")
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "更正分类与位置" in page and 'name="grid_1"' in page and "（未定位）" in page
+    # Choosing a street re-draws the selects with its communities (htmx).
+    options = client.get(reverse("appeals:locations"), {"grid_1": city.streets[0].pk}).content.decode()
+    assert city.communities[0].name in options and city.communities[2].name not in options
+    compound = city.compounds[1]
+    grid = compound.grid
+    response = act(
+        client,
+        appeal,
+        "amend",
+        grid_1=city.streets[0].pk,
+        grid_2=grid.parent.pk,
+        grid_3=grid.pk,
+        compound=compound.pk,
+        reason="来电人补充：幸福2号小区",
+    )
+    assert "已更正分类与位置。" in messages_of(response)
+    appeal.refresh_from_db()
+    assert (appeal.grid, appeal.compound) == (grid, compound)
+    page = response.content.decode()
+    assert f"网格：（无） → {grid.name}" in page and f"小区：（无） → {compound.name}" in page
+
+
+def test_amend_is_offered_to_the_dispatcher_only_and_needs_a_reason(client_for, stages):
+    appeal = stages.dispatched()
+    page = client_for("handler").get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "更正分类与位置" not in page
+    response = act(client_for("dispatcher"), appeal, "amend", reason="")
+    assert any("更正理由" in m for m in messages_of(response))
+    assert not appeal.events.filter(action="amend").exists()
+
+
+def test_the_location_selects_need_a_login(client, city):
+    response = client.get(reverse("appeals:locations"))
+    assert response.status_code == 302
+
+
 def test_a_returned_appeal_shows_its_reason_in_the_queue(client_for, stages):
     appeal = stages.dispatched()
     act(client_for("handler"), appeal, "return", reason="不属于本单位职责，应由物业处理")

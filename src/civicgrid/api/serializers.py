@@ -404,6 +404,15 @@ class WhistleSerializer(ReasonSerializer):
     units = ScopedPrimaryKeyField(units_for, Unit, many=True, allow_empty=False)
 
 
+class AmendSerializer(ReasonSerializer):
+    """更正: `category` left out stays as it is; the place is `grid` and `compound` together (a compound
+    places the appeal on its own grid), and stays as it is when both are left out."""
+
+    category = ScopedPrimaryKeyField(_public_categories, Category, required=False, allow_null=True)
+    grid = ScopedPrimaryKeyField(grids_for, Grid, required=False, allow_null=True)
+    compound = ScopedPrimaryKeyField(compounds_for, Compound, required=False, allow_null=True)
+
+
 class ArrivalSerializer(serializers.Serializer):
     action_taken = Text(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
 

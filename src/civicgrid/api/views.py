@@ -164,9 +164,18 @@ def rate_summoned_unit(appeal: Appeal, *, actor, unit, rating: int, note: str):
     return appeal_services.rate_whistle_response(summons, actor=actor, rating=rating, note=note)
 
 
+def amend_what_is_given(appeal: Appeal, *, actor, reason: str, **given):
+    """更正 with what the body names; the rest stays as the appeal has it (see AmendSerializer)."""
+    given.setdefault("category", appeal.category)
+    if "grid" not in given and "compound" not in given:
+        given.update(grid=appeal.grid, compound=appeal.compound)
+    return appeal_services.amend_appeal(appeal, actor=actor, reason=reason, **given)
+
+
 # url path → (input, service). Each service is called as service(appeal, actor=..., **validated input).
 WORKFLOW_ACTIONS: dict[str, tuple[type[serializers.Serializer], Callable]] = {
     "dispatch": (s.DispatchSerializer, appeal_services.dispatch_appeal),
+    "amend": (s.AmendSerializer, amend_what_is_given),
     "sign": (s.NoteSerializer, appeal_services.sign_appeal),
     "return": (s.ReasonSerializer, appeal_services.return_appeal),
     "first-contact": (s.NoteSerializer, appeal_services.record_first_contact),
@@ -264,6 +273,7 @@ class AppealViewSet(ReadableViewSet):
         return self.get_paginated_response(s.AppealEventSerializer(page, many=True).data)
 
     dispatch_action = workflow_action("dispatch")
+    amend_action = workflow_action("amend")
     sign_action = workflow_action("sign")
     return_action = workflow_action("return")
     first_contact_action = workflow_action("first-contact")

@@ -11,7 +11,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from civicgrid.directory import selectors as directory_selectors
+from civicgrid.directory.forms import UnitChoiceField, UnitsChoiceField
 from civicgrid.directory.models import UnitKind
+from civicgrid.grid.forms import LocationLevels
+from civicgrid.web.cascade import TreeLevels, path_ids
 
 from . import selectors
 from .models import (
@@ -25,7 +28,7 @@ from .models import (
     Urgency,
 )
 
-CATEGORY_LEVELS = {1: "一级分类", 2: "二级分类", 3: "三级分类"}
+CATEGORY_LEVELS = ("一级分类", "二级分类", "三级分类")
 # Channels a hotline operator registers by hand; patrol, Open311 and imports have their own paths in.
 INTAKE_CHANNELS = [
     (c.value, c.label) for c in (Channel.HOTLINE, Channel.WECHAT, Channel.APP, Channel.MAILBOX, Channel.WEB)
@@ -42,50 +45,30 @@ def _text(label: str, *, required: bool = True, rows: int = 3):
 
 
 class CategoryCascade(forms.Form):
-    """Three linked selects (一级 → 二级 → 三级): each level offers the children of the one above, loaded by
-    htmx as the choice above changes. `category` in the cleaned data is the deepest category chosen."""
+    """Three linked selects (一级 → 二级 → 三级), `category` in the cleaned data being the deepest chosen."""
 
     category_prompt = "请选择"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        parent_id = None
-        for level in CATEGORY_LEVELS:
-            options = list(selectors.category_children(parent_id)) if level == 1 or parent_id else []
-            self.fields[f"category_{level}"] = forms.TypedChoiceField(
-                label=CATEGORY_LEVELS[level],
-                choices=_blank(
-                    [(c.pk, c.name) for c in options], self.category_prompt if level == 1 else "（不细分）"
-                ),
-                coerce=int,
-                empty_value=None,
-                required=False,
-            )
-            chosen = self._chosen(level)
-            parent_id = chosen if chosen in {c.pk for c in options} else None
-
-    def _chosen(self, level: int) -> int | None:
-        source = self.data if self.is_bound else self.initial
-        value = source.get(self.add_prefix(f"category_{level}"))
-        return int(value) if str(value or "").isdigit() else None
+        self.categories = category_levels(self, self.category_prompt)
 
     def clean(self):
         cleaned = super().clean()
-        chosen = [cleaned.get(f"category_{level}") for level in CATEGORY_LEVELS]
-        deepest = None
-        for level, pk in zip(CATEGORY_LEVELS, chosen, strict=True):
-            if pk is None:
-                break
-            options = {c.pk: c for c in selectors.category_children(deepest.pk if deepest else None)}
-            if pk not in options:
-                raise ValidationError(f"{CATEGORY_LEVELS[level]}与上级分类不符，请重新选择。")
-            deepest = options[pk]
-        cleaned["category"] = deepest
+        cleaned["category"] = self.categories.deepest(cleaned)
         return cleaned
 
-    @property
-    def category_fields(self):
-        return [self[f"category_{level}"] for level in CATEGORY_LEVELS]
+
+def category_levels(form: forms.Form, prompt: str = "请选择", category=None) -> TreeLevels:
+    """The category selects on `form`, showing `category` when the form is not bound."""
+    return TreeLevels(
+        form,
+        prefix="category",
+        labels=CATEGORY_LEVELS,
+        children=lambda parent: selectors.category_children(parent.pk if parent else None),
+        prompt=prompt,
+        initial=path_ids(category.path) if category else (),
+    )
 
 
 class AppealForm(CategoryCascade):
@@ -291,10 +274,8 @@ class ReasonForm(ActionForm):
 
 
 class DispatchForm(ActionForm):
-    unit = forms.ModelChoiceField(label="主办单位", queryset=None, empty_label="请选择单位")
-    assisting_units = forms.ModelMultipleChoiceField(
-        label="协办单位", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    unit = UnitChoiceField(label="主办单位", queryset=None, empty_label="请选择单位")
+    assisting_units = UnitsChoiceField(label="协办单位", queryset=None, required=False)
     note = _text("派单意见", required=False, rows=2)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -309,6 +290,35 @@ class DispatchForm(ActionForm):
         # What the text analysis reads in the appeal: its category, and open appeals it may repeat.
         self.predicted = selectors.predicted_category(self.appeal)
         self.duplicates = selectors.likely_duplicates(self.actor, self.appeal)
+
+
+class AmendForm(ActionForm):
+    """更正: the category and the place, shown as they stand, with the reason for changing them."""
+
+    reason = _text("更正理由", rows=2)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        appeal = self.appeal
+        self.categories = category_levels(self, "（未分类）", appeal.category)
+        self.location = LocationLevels(self, self.actor, grid=appeal.grid, compound=appeal.compound)
+        self.order_fields([*self.categories.names, *self.location.names, "reason"])
+
+    def clean(self):
+        cleaned = super().clean()
+        category, (grid, compound) = self.categories.deepest(cleaned), self.location.place(cleaned)
+        # The service takes what the selects amount to, not each level's choice.
+        for name in [*self.categories.names, *self.location.names]:
+            cleaned.pop(name, None)
+        return cleaned | {"category": category, "grid": grid, "compound": compound}
+
+
+class LocationCascade(forms.Form):
+    """The place selects alone, re-drawn by htmx as a choice changes."""
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.location = LocationLevels(self, actor)
 
 
 class ExtensionRequestForm(ActionForm):
@@ -378,9 +388,7 @@ class MergeForm(ActionForm):
 
 
 class WhistleForm(ActionForm):
-    units = forms.ModelMultipleChoiceField(
-        label="召集部门", queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    units = UnitsChoiceField(label="召集部门", queryset=None)
     reason = _text("吹哨事由", rows=2)
 
     def __init__(self, *args, **kwargs) -> None:

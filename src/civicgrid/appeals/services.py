@@ -472,6 +472,38 @@ def _auto_note(choice: DispatchChoice) -> str:
 
 
 @transaction.atomic
+def amend_appeal(
+    appeal: Appeal, *, actor, category: Category | None, grid=None, compound=None, reason: str
+) -> Appeal:
+    """更正: the dispatcher corrects the category, grid and compound that intake recorded (a hotline
+    operator's slip, an appeal that could not be located). A compound places the appeal on its own grid. The
+    round in progress keeps its deadlines, as the unit was given them; the dashboards move the appeal's
+    counts to its new category and grid."""
+    appeal = _locked(appeal)
+    transition = _authorize(appeal, "amend", actor)
+    reason = _required(reason, "reason_required", "更正须说明理由。")
+    if compound is not None:
+        if grid is not None and not compound.grid.path.startswith(grid.path):
+            raise AppealError("compound_outside_grid", f"小区“{compound.name}”不在网格“{grid.name}”内。")
+        grid = compound.grid
+    changes = {
+        name: [_named(getattr(appeal, name)), _named(value)]
+        for name, value in (("category", category), ("grid", grid), ("compound", compound))
+        if getattr(appeal, f"{name}_id") != getattr(value, "pk", None)
+    }
+    if not changes:
+        raise AppealError("nothing_amended", "分类和位置都与原来相同，没有需要更正的内容。")
+    appeal.category, appeal.grid, appeal.compound = category, grid, compound
+    _apply(appeal, transition, actor, at=timezone.now(), note=reason, data=changes)
+    return appeal
+
+
+def _named(row) -> dict | None:
+    """A row as an event records it: its id and the name it had then."""
+    return None if row is None else {"id": row.pk, "name": str(row)}
+
+
+@transaction.atomic
 def return_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """退回: the 主办 unit sends the appeal back to the dispatcher (not its business), with a reason."""
     appeal = _locked(appeal)

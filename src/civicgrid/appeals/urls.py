@@ -17,6 +17,7 @@ urlpatterns = [
     path("patrol/locate/", views.locate_preview, name="locate"),
     path("supervision/", views.supervision, name="supervision"),
     path("categories/", views.category_options, name="categories"),
+    path("locations/", views.location_options, name="locations"),
     # The public citizen portal: no login.
     path("portal/", views.portal, name="portal"),
     path("portal/track/", views.track, name="track"),

@@ -163,6 +163,7 @@ def _callback(appeal, actor, data):
 
 ACTIONS = {
     "dispatch": Action(forms.DispatchForm, _on_appeal(services.dispatch_appeal), "已派单。"),
+    "amend": Action(forms.AmendForm, _on_appeal(services.amend_appeal), "已更正分类与位置。"),
     "sign": Action(forms.NoteForm, _on_appeal(services.sign_appeal), "已签收。"),
     "return": Action(forms.ReasonForm, _on_appeal(services.return_appeal), "已退回派单员。"),
     "first_contact": Action(forms.NoteForm, _on_appeal(services.record_first_contact), "已记录首次联系。"),
@@ -263,6 +264,9 @@ def _status_label(status: str) -> str:
 EVENT_DETAILS = {
     "submit": lambda data: _urgent_detail(data) if data.get("urgent_reason") else "",
     "dispatch": lambda data: f"主办：{data['unit_name']}",
+    "amend": lambda data: "；".join(
+        f"{AMENDED[name]}：{_name_of(before)} → {_name_of(after)}" for name, (before, after) in data.items()
+    ),
     "request_extension": lambda data: f"申请延期 {data['days']} 个工作日",
     "decide_extension": lambda data: "批准延期" if data["approved"] else "不批准延期",
     "callback": lambda data: (
@@ -271,6 +275,13 @@ EVENT_DETAILS = {
     "merge": lambda data: f"合并至 {data['into_code']}",
     "rate_whistle": lambda data: f"评分 {data['rating']} 分",
 }
+
+
+AMENDED = {"category": "分类", "grid": "网格", "compound": "小区"}
+
+
+def _name_of(row: dict | None) -> str:
+    return row["name"] if row else "（无）"
 
 
 def _urgent_detail(data: dict) -> str:
@@ -355,6 +366,13 @@ def category_options(request):
     return render(
         request, "appeals/partials/category_cascade.html", {"form": forms.CategoryCascade(request.GET)}
     )
+
+
+@login_required
+def location_options(request):
+    """The grid and compound selects re-drawn for the choices so far (htmx), within the caller's grids."""
+    form = forms.LocationCascade(request.GET, actor=request.user)
+    return render(request, "appeals/partials/location_cascade.html", {"form": form})
 
 
 # --- the dispatcher's workbench ----------------------------------------------------------------------------

@@ -71,6 +71,9 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         _t("submit", "受理", [], S.RECEIVED, []),
         _t("dispatch", "派单", [S.RECEIVED, S.RETURNED], S.DISPATCHED, [R.DISPATCHER, SYSTEM]),
+        # What intake recorded may be corrected until the appeal is answered (then the unit's figures for it
+        # stand); the round in progress keeps its deadlines.
+        _t("amend", "更正分类与位置", OPEN_STATUSES - {S.RESOLVED, S.CALLED_BACK}, None, [R.DISPATCHER]),
         _t("return", "退回", [S.DISPATCHED, S.SIGNED], S.RETURNED, [R.DEPARTMENT_HANDLER]),
         _t("sign", "签收", [S.DISPATCHED], S.SIGNED, [R.DEPARTMENT_HANDLER]),
         _t("first_contact", "首次联系", [S.SIGNED], S.IN_PROGRESS, [R.DEPARTMENT_HANDLER]),

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 
 from civicgrid.appeals.models import Category, Channel, Kind, Status
+from civicgrid.directory.forms import UnitChoiceField
 from civicgrid.directory.models import Unit
 from civicgrid.directory.scope import scope_of
 from civicgrid.grid.models import Grid
@@ -33,9 +34,7 @@ class FilterForm(forms.Form):
     )
     channel = forms.ChoiceField(label="渠道", choices=_blank(Channel.choices), required=False)
     kind = forms.ChoiceField(label="类型", choices=_blank(Kind.choices), required=False)
-    unit = forms.ModelChoiceField(
-        label="承办单位", queryset=Unit.objects.none(), required=False, empty_label="全部"
-    )
+    unit = UnitChoiceField(label="承办单位", queryset=Unit.objects.none(), required=False, empty_label="全部")
     status = forms.ChoiceField(label="状态", choices=_blank(Status.choices), required=False)
 
     def __init__(self, data, *, actor, default_days: int = 30) -> None:
