@@ -22,5 +22,7 @@ def test_demo_party_data_obeys_the_rules_and_is_seeded_once(city):
     assert branches_for(account).count() == 1  # the demo member serves on her branch's committee
     branch = branches_for(account).get()
     assert any(status.arrears.warning for status in dues_overview(branch, today))
+    done = own_member(account).tasks.get()
+    assert (done.title, done.outcome) == ("帮独居老人代购药品", "已代购药品并送到老人家中。")
     assert seed_party_demo(city.district, seed=7, today=today) is None
     assert PartyMember.objects.count() == demo.members + 1 + 2 * 2 * 2  # + the demo member and the admitted

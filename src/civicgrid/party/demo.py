@@ -296,7 +296,8 @@ def _seed_demo_member(community: Grid, rng: random.Random, today: date) -> None:
     )
     _seed_dues([member], today, lapsed=None)
     services.report_to_community(community=community, member=member, reported_on=date(today.year, 3, 1))
-    task = branch.parent.grid.party_tasks.first()
+    # The 微心愿 whose outcome is told below, not whichever task happens to sort first.
+    task = branch.parent.grid.party_tasks.get(title=TASKS[0][1])
     services.claim_task(task=task, member=member, claimed_on=today - timedelta(days=20), actor=None)
     services.complete_task(
         task=task,
