@@ -86,6 +86,15 @@ def test_scores_and_warnings_cover_the_callers_appeals(api, keys, dispatched):
     assert isinstance(api.get("/api/v1/warnings/", **keys["hotline"].headers).json(), list)
 
 
+def test_warnings_name_the_caller_masked_as_the_dashboards_do(api, keys, city, report):
+    for title in ("路灯不亮", "楼道堆物", "噪音扰民"):
+        report(title=title, text=f"{title}，请处理。")
+    warnings = api.get("/api/v1/warnings/", **keys["dashboard"].headers).json()
+    repeat = next(w for w in warnings if w["kind"] == "repeat_reporter")
+    assert repeat["subject"] == "139****5678" and "13912345678" not in str(warnings)
+    assert len(repeat["appeal_ids"]) == 3
+
+
 def test_the_schema_and_an_offline_docs_page(api):
     schema = api.get("/api/schema/?format=json").json()
     assert "/api/v1/appeals/{id}/dispatch/" in schema["paths"]

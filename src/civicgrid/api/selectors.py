@@ -19,10 +19,11 @@ from civicgrid.appeals.models import (
 )
 from civicgrid.appeals.scoring import Period, scores
 from civicgrid.appeals.selectors import appeals_for
+from civicgrid.dashboards.selectors import early_warnings_for
 from civicgrid.directory.models import Account, Role, Unit
 from civicgrid.directory.scope import scope_of
 from civicgrid.grid.models import Grid
-from civicgrid.insight.warnings import AppealEvent, EarlyWarning, early_warnings
+from civicgrid.insight.warnings import EarlyWarning
 
 from .keys import split_token, token_digest
 from .models import ApiClient, ApiKey
@@ -31,8 +32,6 @@ from .models import ApiClient, ApiKey
 ID = re.compile(r"[0-9]{1,18}")
 # Roles whose work is routing: they read the dispatch rules of their area.
 RULE_READERS = (Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER)
-# The longest look-back of the early-warning rules: eight baseline weeks and the current one.
-WARNING_LOOKBACK = dt.timedelta(days=63)
 
 
 def api_key_by_token(token: str) -> ApiKey | None:
@@ -118,42 +117,8 @@ def scores_for(actor, *, group: str, year: int, month: int) -> list[ScoreRow]:
 
 
 def warnings_for(actor, *, now: dt.datetime | None = None) -> list[EarlyWarning]:
-    """Early warnings over the actor's appeals of the last nine weeks, the most severe first."""
-    now = now or timezone.now()
-    rows = (
-        appeals_for(actor)
-        .filter(received_at__gte=now - WARNING_LOOKBACK)
-        .values(
-            "pk",
-            "tracking_code",
-            "received_at",
-            "grid_id",
-            "category__name",
-            "contact__phone",
-            "compound_id",
-            "title",
-            "text",
-            "resolve_due",
-            "closed_at",
-        )
-    )
-    events = [
-        AppealEvent(
-            appeal_id=str(row["pk"]),
-            label=row["tracking_code"],
-            created_at=row["received_at"],
-            grid_id=str(row["grid_id"] or ""),
-            category=row["category__name"] or "",
-            reporter=row["contact__phone"] or "",
-            place=str(row["compound_id"] or ""),
-            title=row["title"],
-            detail=row["text"],
-            due_at=row["resolve_due"],
-            closed_at=row["closed_at"],
-        )
-        for row in rows
-    ]
-    return early_warnings(events, now)
+    """Early warnings over the actor's appeals, as the dashboards show them."""
+    return early_warnings_for(actor, now or timezone.now())[0]
 
 
 # --- narrowing a list by query parameters --------------------------------------------------------------

@@ -36,7 +36,7 @@ from civicgrid.directory.privacy import mask_phone
 from civicgrid.directory.scope import Scope, scope_of
 from civicgrid.grid.models import Compound, Grid
 from civicgrid.insight.hot_issues import Message, hot_issues
-from civicgrid.insight.warnings import AppealEvent
+from civicgrid.insight.warnings import AppealEvent, EarlyWarning
 from civicgrid.insight.warnings import early_warnings as find_warnings
 from civicgrid.web.maps import grid_map
 
@@ -601,9 +601,17 @@ def _per_reader(actor, name: str) -> str:
     return f"dashboards:{name}:{hashlib.sha1(identity.encode()).hexdigest()}"
 
 
-def _warning_items(actor, now: dt.datetime) -> list[WarningItem]:
+def early_warnings_for(actor, now: dt.datetime) -> tuple[list[EarlyWarning], dict[str, str]]:
+    """Early warnings over the actor's appeals of the last nine weeks, the most severe first, with the
+    tracking code of each appeal they name (by id). The dashboards and the API both read them here: grids
+    and compounds by name, callers by masked phone, an answered appeal no longer open."""
     rows = _recent_appeals(actor, now - WARNING_WINDOW)
     codes = {str(row["pk"]): row["tracking_code"] for row in rows}
+    return find_warnings([_warning_event(row) for row in rows], now), codes
+
+
+def _warning_items(actor, now: dt.datetime) -> list[WarningItem]:
+    warnings, codes = early_warnings_for(actor, now)
     return [
         WarningItem(
             _fingerprint(w.kind, w.subject, w.appeal_ids),
@@ -614,7 +622,7 @@ def _warning_items(actor, now: dt.datetime) -> list[WarningItem]:
             w.explanation,
             [(codes[i], appeal_link(Appeal(pk=int(i)))) for i in w.appeal_ids[:12]],
         )
-        for w in find_warnings([_warning_event(row) for row in rows], now)
+        for w in warnings
     ]
 
 
