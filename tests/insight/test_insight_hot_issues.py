@@ -2,14 +2,18 @@ from datetime import datetime
 
 import pytest
 
+from civicgrid.insight import hot_issues as hot_issues_module
+from civicgrid.insight.embedding import TfidfEmbedder, char_bigrams
 from civicgrid.insight.hot_issues import (
     DETAIL_COLUMNS,
     SUMMARY_COLUMNS,
     Message,
+    _similarity_text,
     detail_rows,
     heat_index,
     hot_issues,
     parse_time,
+    similarity_matrix,
     summary_rows,
 )
 from civicgrid.tables import read_table
@@ -82,3 +86,30 @@ def test_heat_grows_with_reporters_likes_and_recency():
 def test_single_reporter_is_not_a_hot_issue():
     posts = [Message(str(n), "U1", "小区停水", "小区停水三天", datetime(2019, 5, n + 1)) for n in range(3)]
     assert hot_issues(posts) == []
+
+
+def _place_bonus(first: str, second: str, monkeypatch, named=frozenset()) -> bool:
+    """Whether two messages get the shared-place share of their similarity (a third message keeps the
+    period's IDF from being degenerate)."""
+    posts = [
+        Message(str(n), f"U{n}", text[:12], text, datetime(2019, 5, 1 + n))
+        for n, text in enumerate([first, second, "市民反映公交站台破损，请尽快维修。"])
+    ]
+    embedder = TfidfEmbedder.fit([_similarity_text(p) for p in posts], 1, char_bigrams)
+    with_places = similarity_matrix(posts, embedder, named)[0, 1]
+    with monkeypatch.context() as patch:
+        patch.setattr(hot_issues_module, "PLACE_WEIGHT", 0.0)
+        return with_places - similarity_matrix(posts, embedder, named)[0, 1] > 0.2
+
+
+def test_a_company_or_road_shared_by_different_compounds_does_not_join_them(monkeypatch):
+    cut = "被自来水公司停水两个月，居民无水可用，请督促尽快恢复供水"
+    assert not _place_bonus(f"融城园小区{cut}", f"北湾景园小区{cut}", monkeypatch)
+    assert not _place_bonus(f"融城园小区{cut}", f"{cut}，自来水公司乱收费", monkeypatch)
+    assert _place_bonus(f"融城园小区{cut}", "融城园小区居民又被停水，至今无水可用", monkeypatch)
+
+
+def test_a_numbered_name_joins_appeals_from_different_compounds(monkeypatch):
+    first = "深业睿城小区旁的3号线站点没有出入口，居民出行不便"
+    second = "华润置地小区门口3号线站点出入口何时开通，居民出行不便"
+    assert _place_bonus(first, second, monkeypatch, frozenset({"3号线"}))
