@@ -457,6 +457,15 @@ def test_the_list_filters_by_status_and_paginates(client_for, stages):
     assert "<html" not in partial and "共 2 条" in partial
 
 
+def test_the_dispatcher_lists_the_appeals_still_to_be_located(client_for, stages):
+    stages.received(title="已定位的诉求")
+    stages.dispatched(title="没有位置的诉求", lat=None, lng=None)
+    page = client_for("dispatcher").get(reverse("appeals:list"), {"unlocated": "on"}).content.decode()
+    assert "没有位置的诉求" in page and "已定位的诉求" not in page
+    # A secretary sees no appeal without a grid, so is not offered the filter.
+    assert 'name="unlocated"' not in client_for("secretary").get(reverse("appeals:list")).content.decode()
+
+
 # --- the public portal --------------------------------------------------------------------------------------
 
 

@@ -176,7 +176,7 @@ def test_appeals_on_a_communitys_own_grid_are_its_own_row_with_rates(client, cit
     assert own.rates.response is not None  # dispatched: it counts towards the response rate
 
 
-def test_the_districts_figures_count_appeals_not_yet_located(city, history, flow):
+def test_the_districts_figures_count_appeals_not_yet_located(client, city, history, flow):
     filters = selectors.Filters.last_days(30)
     before = {a: selectors.overview(city.accounts[a], filters).total for a in ("leader", "secretary")}
     flow.submit(grid_index=None, title="地址不详的来电")
@@ -185,6 +185,13 @@ def test_the_districts_figures_count_appeals_not_yet_located(city, history, flow
     assert selectors.overview(city.accounts["secretary"], filters).total == before["secretary"]
     unlocated = [f for f in selectors.region(leader, filters, None).areas if f.grid is None]
     assert [(f.name, f.count) for f in unlocated] == [("未定位", 1)]
+    # The district's own page (where its leader lands) counts them too, in a row that leads to them.
+    client.force_login(leader)
+    response = client.get(reverse("dashboards:region"))
+    areas = response.context["region"].areas
+    assert sum(f.count for f in areas) == before["leader"] + 1
+    assert [(f.name, f.count) for f in areas if f.unlocated] == [("未定位", 1)]
+    assert f'href="{reverse("appeals:list")}?unlocated=on"' in response.content.decode()
 
 
 def test_an_urgent_case_warning_names_the_appeal_by_its_tracking_code(city, flow):

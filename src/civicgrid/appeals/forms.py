@@ -13,10 +13,11 @@ from django.http import Http404
 from civicgrid.directory import selectors as directory_selectors
 from civicgrid.directory.forms import UnitChoiceField, UnitsChoiceField
 from civicgrid.directory.models import UnitKind
+from civicgrid.directory.scope import scope_of
 from civicgrid.grid.forms import LocationLevels
 from civicgrid.web.cascade import TreeLevels, path_ids
 
-from . import selectors
+from . import selectors, workflow
 from .models import (
     Channel,
     DueState,
@@ -173,6 +174,13 @@ class AppealFilterForm(CategoryCascade):
     )
     received_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label="关键词", required=False, max_length=100)
+    unlocated = forms.BooleanField(label="仅看未定位（待更正位置）", required=False)
+
+    def __init__(self, *args, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only those who see appeals without a grid can find any.
+        if not workflow.sees_unlocated(scope_of(actor)):
+            del self.fields["unlocated"]
 
     def filter(self, appeals):
         """The appeals matching every filled-in condition (all of them when the form is invalid)."""
@@ -190,6 +198,8 @@ class AppealFilterForm(CategoryCascade):
         appeals = appeals.filter(**{lookup: value for lookup, value in conditions.items() if value})
         if data["q"]:
             appeals = appeals.filter(Q(title__contains=data["q"]) | Q(tracking_code=data["q"].upper()))
+        if data.get("unlocated"):
+            appeals = appeals.filter(grid__isnull=True)
         return appeals
 
 

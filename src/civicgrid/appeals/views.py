@@ -343,7 +343,7 @@ def attachment(request, pk: int, attachment_pk: int):
 
 @login_required
 def appeal_list(request):
-    form = forms.AppealFilterForm(request.GET)
+    form = forms.AppealFilterForm(request.GET, actor=request.user)
     page = Paginator(form.filter(selectors.appeals_for(request.user)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

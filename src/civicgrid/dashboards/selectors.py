@@ -242,6 +242,7 @@ class AreaFigure:
     name: str
     count: int
     rates: Rates
+    unlocated: bool = False  # the appeals without a grid, which the dispatcher still has to place
 
 
 @dataclass
@@ -309,13 +310,24 @@ def region(actor, filters: Filters, node: Grid | None) -> Region:
     figures.sort(key=lambda f: -f.count)
     if rest:
         own = f"{node.name}本级" if node else UNLOCATED
-        figures.append(AreaFigure(None, own, int(rest), _rates(sums[None])))
+        figures.append(AreaFigure(None, own, int(rest), _rates(sums[None]), unlocated=node is None))
+    if node is not None and sees_unlocated(scope) and node in scope_top_grids(actor):
+        # The page a district's people land on counts what its overview counts: appeals not yet located too.
+        figures += _unlocated_figure(actor, replace(filters, area=None))
     compounds = list(Compound.objects.filter(grid__path__startswith=node.path)) if node else []
     collection = {"type": "FeatureCollection", "features": []}
     for area in areas:
         collection["features"] += [f for f in grid_map(area, [], [])["features"] if f["geometry"]]
     trail = list(Grid.objects.filter(pk__in=node.path.strip("/").split("/")).order_by("path")) if node else []
     return Region(node, trail, figures, collection, compounds)
+
+
+def _unlocated_figure(actor, filters: Filters) -> list[AreaFigure]:
+    count = _count(area_rows(actor, AppealRollup, filters).filter(grid_path=""))
+    if not count:
+        return []
+    sums = area_rows(actor, ScoreRollup, filters).filter(grid_path="").aggregate(**SCORE_SUMS)
+    return [AreaFigure(None, UNLOCATED, count, _rates(sums), unlocated=True)]
 
 
 # --- 部门 -------------------------------------------------------------------------------------------------
