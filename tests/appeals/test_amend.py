@@ -135,3 +135,15 @@ def test_a_secretary_is_offered_only_her_own_grids(city, life):
     assert form.location.top == community
     assert [form[name].label for name in form.location.names] == ["居民小组", "住户小组", "小区"]
     assert {pk for pk, _ in form.fields["grid_1"].choices if pk} == {g.pk for g in community.children.all()}
+
+
+def test_an_appeal_on_the_district_itself_keeps_its_place_when_only_the_category_changes(
+    city, life, category_named
+):
+    appeal = life.submit(lat=None, lng=None, grid=city.district)
+    category = category_named("城乡建设")
+    form = forms.AmendForm(
+        {"category_1": category.pk, "reason": "更正分类"}, actor=life.dispatcher, appeal=appeal
+    )
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["category"], form.cleaned_data["grid"]) == (category, city.district)

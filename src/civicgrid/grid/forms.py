@@ -96,6 +96,8 @@ class LocationLevels:
         if compound is not None:
             form.initial.setdefault("compound", compound.pk)
         self.form = form
+        # An appeal placed on the top grid itself shows no choice below it, and keeps its place.
+        self.on_top = grid is not None and grid == self.top
 
     @property
     def names(self) -> list[str]:
@@ -110,4 +112,5 @@ class LocationLevels:
         compound = self.compounds.get(cleaned.get("compound"))
         if compound is not None:
             return compound.grid, compound
-        return self.levels.deepest(cleaned), None
+        grid = self.levels.deepest(cleaned)
+        return (self.top if grid is None and self.on_top else grid), None
