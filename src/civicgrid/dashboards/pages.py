@@ -23,7 +23,9 @@ def region_context(actor, filters: Filters, node) -> dict:
     ]
     return {
         "region": region,
-        "map_chart": charts.choropleth(region.collection, values, urls, points, label="诉求量"),
+        "map_chart": charts.choropleth(
+            region.collection, values, urls, points, label="诉求量", parent=node.name if node else ""
+        ),
         "area_chart": charts.bar(
             [f.name for f in region.areas[:15]],
             {"诉求量": [f.count for f in region.areas[:15]]},
