@@ -29,17 +29,31 @@ def test_an_unlocated_appeal_is_placed_in_a_compound_and_its_community_sees_it(c
     assert LedgerEntry.objects.filter(action="appeal.amend", target_id=str(appeal.pk)).exists()
 
 
+def reclassify(appeal, actor, category, reason="热线登记分类有误"):
+    """更正 of the category alone: the place as it stands."""
+    return services.amend_appeal(
+        appeal, actor=actor, category=category, grid=appeal.grid, compound=appeal.compound, reason=reason
+    )
+
+
 def test_a_dispatched_appeal_is_reclassified_and_keeps_its_deadlines(city, life, category_named):
     appeal = life.dispatched()
     deadlines = (appeal.sign_due, appeal.contact_due, appeal.resolve_due, appeal.main_unit_id)
     category = category_named("城乡建设")
-    appeal = services.amend_appeal(
-        appeal, actor=life.dispatcher, category=category, grid=appeal.grid, compound=appeal.compound,
-        reason="热线登记分类有误",
-    )  # fmt: skip
+    appeal = reclassify(appeal, life.dispatcher, category)
     assert appeal.category == category and appeal.status == Status.DISPATCHED
     assert (appeal.sign_due, appeal.contact_due, appeal.resolve_due, appeal.main_unit_id) == deadlines
-    assert list(appeal.events.get(action="amend").data) == ["category"]
+    event = appeal.events.get(action="amend")
+    assert list(event.data) == ["category"]
+    assert event.data["category"][1] == {"id": category.pk, "name": "城乡建设"}
+    appeal = reclassify(
+        appeal, life.dispatcher, category_named("城乡建设", "城市建设和市政管理", "城市公共设施")
+    )
+    # A category is named with its ancestors: 其他 under one parent is not 其他 under another.
+    assert appeal.events.filter(action="amend").last().data["category"][1]["name"] == (
+        "城乡建设 › 城市建设和市政管理 › 城市公共设施"
+    )
+    refused("category_required", lambda: reclassify(appeal, life.dispatcher, None), appeal)
 
 
 def test_a_grid_alone_clears_the_compound(city, life):
@@ -81,6 +95,11 @@ def test_amend_refusals_change_nothing(city, life):
         lambda: services.amend_appeal(appeal, actor=other, category=None, reason="x"),
         appeal,
     )
+    refused(
+        "place_required",
+        lambda: services.amend_appeal(appeal, actor=dispatcher, category=appeal.category, reason="x"),
+        appeal,
+    )
     closed = life.called_back()
     closed = services.close_appeal(closed, actor=dispatcher)
     with pytest.raises(AppealError) as error:
@@ -104,6 +123,8 @@ def test_the_form_shows_the_place_as_it_stands_below_the_district(city, life):
     ]
     assert form.initial["grid_1"] == grid.parent.parent.pk and form.initial["grid_3"] == grid.pk
     assert form.initial["compound"] == city.compounds[0].pk
+    # Options read as they do under their parent: 第1网格, not 第1街道1社区第1网格 cut off in a narrow select.
+    assert [label for _, label in form.fields["grid_3"].choices][1:] == ["第1网格", "第2网格"]
     # The compounds offered are those of the grid chosen.
     assert [label for _, label in form.fields["compound"].choices][1:] == ["幸福1号小区"]
 

@@ -408,6 +408,13 @@ def test_the_dispatcher_places_an_unlocated_appeal_and_picks_helpers_by_name(
     assert [text.strip() for text in visible.all_inner_texts()] == ["乐家物业公司"]
     visible.first.locator("input").check()
     assert dispatch.locator("[data-picker-chosen]").inner_text() == "已选 1 个：乐家物业公司"
+    dispatch.locator("[data-picker-filter]").fill("水利")
+    assert dispatch.locator("[data-picker-none]").inner_text() == "没有名称含“水利”的单位。"
+    dispatch.locator("[data-picker-filter]").fill("")
+    # Cleared, only the group holding a choice stays unfolded, with its full count again.
+    opened = dispatch.locator("details.picker-group[open] > summary")
+    assert [text.split()[0] for text in opened.all_inner_texts()] == ["物业公司"]
+    assert dispatch.locator("[data-picker-none]").is_hidden()
     dispatch.locator("select[name=unit]").select_option(label="区城市管理局")
     shoot(dispatcher, artifacts_dir, "appeal-dispatch-picker.png")
     with dispatcher.expect_navigation():

@@ -173,6 +173,8 @@ def test_dispatch_through_the_detail_page_shows_the_rule_suggestion(client_for, 
     appeal.refresh_from_db()
     assert appeal.status == Status.DISPATCHED and appeal.main_unit == city.units["department"]
     assert appeal.assignments.filter(unit=city.units["property"], role="assisting").exists()
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "主办：区城市管理局；协办：安居物业公司" in page
 
 
 def test_the_dispatcher_places_an_unlocated_appeal_and_the_timeline_says_so(client_for, stages, city):
@@ -180,9 +182,11 @@ def test_the_dispatcher_places_an_unlocated_appeal_and_the_timeline_says_so(clie
     client = client_for("dispatcher")
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert "更正分类与位置" in page and 'name="grid_1"' in page and "（未定位）" in page
+    assert "该诉求尚未定位" in page  # the dispatch panel says where to place it first
     # Choosing a street re-draws the selects with its communities (htmx).
     options = client.get(reverse("appeals:locations"), {"grid_1": city.streets[0].pk}).content.decode()
-    assert city.communities[0].name in options and city.communities[2].name not in options
+    assert f'value="{city.communities[0].pk}">1社区</option>' in options  # named as it reads under 第1街道
+    assert f'value="{city.communities[2].pk}"' not in options
     compound = city.compounds[1]
     grid = compound.grid
     response = act(
@@ -398,7 +402,10 @@ def test_a_patrol_report_is_located_on_the_grid(client_for, city):
 def test_whistle_arrival_and_rating(client_for, stages, city):
     water, water_handler = add_department(city, "区水务局", "water")
     appeal = stages.in_progress()
-    act(client_for("secretary"), appeal, "blow_whistle", units=[water.pk], reason="积水严重，请到场")
+    response = act(
+        client_for("secretary"), appeal, "blow_whistle", units=[water.pk], reason="积水严重，请到场"
+    )
+    assert "召集：区水务局" in response.content.decode()  # the timeline names whom the whistle summoned
     summons = appeal.whistles.get().summonses.get()
     client = client_for("handler")
     client.force_login(water_handler)

@@ -191,7 +191,14 @@ def test_the_districts_figures_count_appeals_not_yet_located(client, city, histo
     areas = response.context["region"].areas
     assert sum(f.count for f in areas) == before["leader"] + 1
     assert [(f.name, f.count) for f in areas if f.unlocated] == [("未定位", 1)]
-    assert f'href="{reverse("appeals:list")}?unlocated=on"' in response.content.decode()
+    # The list it links to holds exactly what the row counts, under the page's filters too.
+    flow.submit(grid_index=None, title="地址不详的建议", kind="suggestion")
+    for query, count in (({}, 2), ({"kind": "complaint"}, 1), ({"kind": "suggestion"}, 1)):
+        response = client.get(reverse("dashboards:region"), query)
+        row = next(f for f in response.context["region"].areas if f.unlocated)
+        link = response.context["unlocated_url"]
+        assert f'href="{link.replace("&", "&amp;")}"' in response.content.decode()
+        assert row.count == count == client.get(link).context["page"].paginator.count
 
 
 def test_an_urgent_case_warning_names_the_appeal_by_its_tracking_code(city, flow):

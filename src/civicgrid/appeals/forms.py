@@ -15,7 +15,7 @@ from civicgrid.directory.forms import UnitChoiceField, UnitsChoiceField
 from civicgrid.directory.models import UnitKind
 from civicgrid.directory.scope import scope_of
 from civicgrid.grid.forms import LocationLevels
-from civicgrid.web.cascade import TreeLevels, path_ids
+from civicgrid.web.cascade import TreeLevels
 
 from . import selectors, workflow
 from .models import (
@@ -68,7 +68,7 @@ def category_levels(form: forms.Form, prompt: str = "请选择", category=None) 
         labels=CATEGORY_LEVELS,
         children=lambda parent: selectors.category_children(parent.pk if parent else None),
         prompt=prompt,
-        initial=path_ids(category.path) if category else (),
+        initial=category.ancestor_ids if category else (),
     )
 
 
@@ -169,6 +169,7 @@ class AppealFilterForm(CategoryCascade):
         label="时限", choices=_blank([c for c in DueState.choices if c[0]]), required=False
     )
     channel = forms.ChoiceField(label="渠道", choices=_blank(Channel.choices), required=False)
+    kind = forms.ChoiceField(label="诉求类型", choices=_blank(Kind.choices), required=False)
     received_from = forms.DateField(
         label="受理日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -191,6 +192,7 @@ class AppealFilterForm(CategoryCascade):
             "status": data["status"],
             "due_state": data["due_state"],
             "channel": data["channel"],
+            "kind": data["kind"],
             "category__path__startswith": data["category"].path if data["category"] else "",
             "received_at__date__gte": data["received_from"],
             "received_at__date__lte": data["received_to"],

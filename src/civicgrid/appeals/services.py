@@ -448,7 +448,13 @@ def _dispatch(appeal: Appeal, unit: Unit, actor, assisting_units=(), *, note: st
 
 
 def _dispatch_data(unit: Unit, assisting: Sequence[Unit], rule_id: int | None) -> dict:
-    return {"unit": unit.pk, "unit_name": unit.name, "assisting": [u.pk for u in assisting], "rule": rule_id}
+    return {
+        "unit": unit.pk,
+        "unit_name": unit.name,
+        "assisting": [u.pk for u in assisting],
+        "assisting_names": [u.name for u in assisting],
+        "rule": rule_id,
+    }
 
 
 @transaction.atomic
@@ -482,6 +488,11 @@ def amend_appeal(
     appeal = _locked(appeal)
     transition = _authorize(appeal, "amend", actor)
     reason = _required(reason, "reason_required", "更正须说明理由。")
+    # A correction puts the right value in; it never takes what intake found away.
+    if category is None and appeal.category_id is not None:
+        raise AppealError("category_required", "不能清除已登记的分类，请选择正确的分类。")
+    if grid is None and compound is None and appeal.grid_id is not None:
+        raise AppealError("place_required", "不能清除已定位的位置，请选择正确的网格或小区。")
     if compound is not None:
         if grid is not None and not compound.grid.path.startswith(grid.path):
             raise AppealError("compound_outside_grid", f"小区“{compound.name}”不在网格“{grid.name}”内。")
@@ -499,8 +510,14 @@ def amend_appeal(
 
 
 def _named(row) -> dict | None:
-    """A row as an event records it: its id and the name it had then."""
-    return None if row is None else {"id": row.pk, "name": str(row)}
+    """A row as an event records it: its id and the name it had then, a category's with its ancestors
+    (民政 › 其他 and 政法 › 其他 are different categories)."""
+    if row is None:
+        return None
+    if isinstance(row, Category):
+        ancestors = Category.objects.in_bulk(row.ancestor_ids)
+        return {"id": row.pk, "name": " › ".join(ancestors[pk].name for pk in row.ancestor_ids)}
+    return {"id": row.pk, "name": str(row)}
 
 
 @transaction.atomic
@@ -813,7 +830,7 @@ def blow_whistle(appeal: Appeal, *, actor, units: Sequence[Unit], reason: str) -
         actor,
         at=now,
         note=reason,
-        data={"whistle": whistle.pk, "units": [u.pk for u in units]},
+        data={"whistle": whistle.pk, "units": [u.pk for u in units], "unit_names": [u.name for u in units]},
     )
     return whistle
 

@@ -260,24 +260,13 @@ def _status_label(status: str) -> str:
     return Status(status).label if status else ""
 
 
-# What an event's data adds to its note on the timeline, per action.
-EVENT_DETAILS = {
-    "submit": lambda data: _urgent_detail(data) if data.get("urgent_reason") else "",
-    "dispatch": lambda data: f"主办：{data['unit_name']}",
-    "amend": lambda data: "；".join(
-        f"{AMENDED[name]}：{_name_of(before)} → {_name_of(after)}" for name, (before, after) in data.items()
-    ),
-    "request_extension": lambda data: f"申请延期 {data['days']} 个工作日",
-    "decide_extension": lambda data: "批准延期" if data["approved"] else "不批准延期",
-    "callback": lambda data: (
-        f"{Resolution(data['resolution']).label} · {Satisfaction(data['satisfaction']).label}"
-    ),
-    "merge": lambda data: f"合并至 {data['into_code']}",
-    "rate_whistle": lambda data: f"评分 {data['rating']} 分",
-}
-
-
 AMENDED = {"category": "分类", "grid": "网格", "compound": "小区"}
+
+
+def _dispatch_detail(data: dict) -> str:
+    # Events before the 协办 names were recorded name the 主办 unit only.
+    assisting = data.get("assisting_names")
+    return f"主办：{data['unit_name']}" + (f"；协办：{'、'.join(assisting)}" if assisting else "")
 
 
 def _name_of(row: dict | None) -> str:
@@ -289,6 +278,25 @@ def _urgent_detail(data: dict) -> str:
     if data.get("urgency_raised", True):
         return f"{data['urgent_reason']}，已自动设为紧急"
     return f"{data['urgent_reason']}，未自动升级，请受理人员判断"
+
+
+# What an event's data adds to its note on the timeline, per action.
+EVENT_DETAILS = {
+    "submit": lambda data: _urgent_detail(data) if data.get("urgent_reason") else "",
+    "dispatch": _dispatch_detail,
+    # Events before the units' names were recorded say only that the whistle was blown.
+    "blow_whistle": lambda data: f"召集：{'、'.join(data['unit_names'])}" if data.get("unit_names") else "",
+    "amend": lambda data: "；".join(
+        f"{AMENDED[name]}：{_name_of(before)} → {_name_of(after)}" for name, (before, after) in data.items()
+    ),
+    "request_extension": lambda data: f"申请延期 {data['days']} 个工作日",
+    "decide_extension": lambda data: "批准延期" if data["approved"] else "不批准延期",
+    "callback": lambda data: (
+        f"{Resolution(data['resolution']).label} · {Satisfaction(data['satisfaction']).label}"
+    ),
+    "merge": lambda data: f"合并至 {data['into_code']}",
+    "rate_whistle": lambda data: f"评分 {data['rating']} 分",
+}
 
 
 def _actor_label(event) -> str:

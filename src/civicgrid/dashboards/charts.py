@@ -3,6 +3,8 @@ page as JSON and drawn by static/dashboards/charts.js. No functions inside optio
 
 from collections.abc import Sequence
 
+from civicgrid.grid.models import name_under
+
 PALETTE = ["#1f4e8c", "#e07b1a", "#2e8b57", "#b3261e", "#7b5ea7", "#3a9bd5", "#c9a227", "#5b6575"]
 # Low to high, for the choropleth: quiet areas pale, busy ones hot; readable on light and dark pages.
 HEAT = ["#fff3d6", "#fdd08a", "#f7a14a", "#e4642d", "#b3261e"]
@@ -61,6 +63,8 @@ def bar(labels: Sequence[str], series: dict[str, Sequence[float]], *, horizontal
     values = {"type": "value", "minInterval": 1, "axisLabel": {"hideOverlap": True}}
     if horizontal:
         categories["axisLabel"] = {"interval": 0, "width": LABEL_WIDTH_PX, "overflow": "truncate"}
+        # What width the names leave the values is narrow: few ticks, evenly spaced, none hidden.
+        values["splitNumber"] = 3
     else:
         categories["axisLabel"] = {"interval": 0, "hideOverlap": True}
     return _base(
@@ -198,7 +202,7 @@ def choropleth(
                 "labelLayout": {"hideOverlap": True},
                 "data": [
                     {
-                        "name": f["properties"]["name"].removeprefix(parent) or f["properties"]["name"],
+                        "name": name_under(f["properties"]["name"], parent),
                         "value": label_point(f["geometry"]),
                     }
                     for f in collection["features"]

@@ -1,8 +1,13 @@
 """What each module shows: selector results put together with their charts. Shared by the module pages,
 the big screen and the reports, so a figure reads the same everywhere."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import timezone
+
+from civicgrid.appeals.models import Category
 
 from . import charts, selectors
 from .selectors import Filters
@@ -10,6 +15,24 @@ from .selectors import Filters
 
 def _rate_pairs(rates) -> list[tuple[str, float | None]]:
     return [("响应率", rates.response), ("解决率", rates.resolution), ("满意率", rates.satisfaction)]
+
+
+def unlocated_list_url(filters: Filters) -> str:
+    """The appeals list holding exactly the appeals a 未定位 row counts under `filters`; "" when the list
+    cannot narrow by one of them (the 承办单位)."""
+    if filters.unit_id:
+        return ""
+    conditions = {
+        "unlocated": "on",
+        "received_from": filters.start.isoformat(),
+        "received_to": (filters.end - dt.timedelta(days=1)).isoformat(),
+        "channel": filters.channel,
+        "kind": filters.kind,
+        "status": filters.status,
+    }
+    if filters.category_id and (category := Category.objects.filter(pk=filters.category_id).first()):
+        conditions |= {f"category_{level}": pk for level, pk in enumerate(category.ancestor_ids, start=1)}
+    return f"{reverse('appeals:list')}?{urlencode({k: v for k, v in conditions.items() if v})}"
 
 
 def region_context(actor, filters: Filters, node) -> dict:
@@ -23,6 +46,7 @@ def region_context(actor, filters: Filters, node) -> dict:
     ]
     return {
         "region": region,
+        "unlocated_url": unlocated_list_url(filters),
         "map_chart": charts.choropleth(
             region.collection, values, urls, points, label="诉求量", parent=node.name if node else ""
         ),

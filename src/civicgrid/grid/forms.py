@@ -5,7 +5,7 @@ from django.db.models import Min
 from civicgrid.web.cascade import TreeLevels, path_ids
 
 from . import selectors
-from .models import grid_level_choices
+from .models import grid_level_choices, name_under
 from .validation import code_problem, level_problem, read_polygon
 
 GEOJSON_MAX_BYTES = 50 * 1024 * 1024
@@ -74,6 +74,7 @@ class LocationLevels:
             children=lambda parent: grids.filter(parent=parent) if parent else tops,
             top=self.top,
             prompt="（未定位）",
+            option_label=lambda grid, parent: name_under(grid.name, parent.name if parent else ""),
             initial=chosen[chosen.index(self.top.pk) + 1 :] if self.top and self.top.pk in chosen else chosen,
         )
         within = self.levels.reached

@@ -15,6 +15,12 @@ def grid_level_choices() -> list[tuple[int, str]]:
     return [(depth, level["name"]) for depth, level in enumerate(settings.CIVICGRID_GRID_LEVELS)]
 
 
+def name_under(name: str, parent_name: str) -> str:
+    """A grid's name without its parent's in front, as it reads under the parent: 梅园新村社区第1居民小组 is
+    第1居民小组 within 梅园新村社区 (side by side, full names differ only past where they are cut off)."""
+    return name.removeprefix(parent_name) or name if parent_name else name
+
+
 class Grid(models.Model):
     """One area of the grid tree. `path` holds the ids from the root ("/1/7/42/") for subtree queries."""
 

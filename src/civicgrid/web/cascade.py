@@ -16,7 +16,7 @@ def path_ids(path: str) -> list[int]:
 class TreeLevels:
     """Adds one select per level to `form` (`<prefix>_1`, `<prefix>_2`, …). `children(parent)` gives the nodes
     (with `pk` and `name`) under a node; under `top` for the first level. `initial` holds the ids chosen at
-    each level, top first, for an unbound form."""
+    each level, top first, for an unbound form; `option_label(node, parent)` is what an option reads."""
 
     def __init__(
         self,
@@ -28,6 +28,7 @@ class TreeLevels:
         top=None,
         prompt: str = "请选择",
         initial: Sequence[int] = (),
+        option_label: Callable[[object, object | None], str] = lambda node, parent: node.name,
     ) -> None:
         self.form = form
         self.names = [f"{prefix}_{depth}" for depth in range(1, len(labels) + 1)]
@@ -38,13 +39,13 @@ class TreeLevels:
         self.options: list[dict[int, object]] = []
         self.reached = None
         parent = top
-        for depth, (name, label) in enumerate(zip(self.names, self.labels, strict=True)):
+        for depth, (name, level_label) in enumerate(zip(self.names, self.labels, strict=True)):
             nodes = {node.pk: node for node in children(parent)} if depth == 0 or parent is not None else {}
             self.options.append(nodes)
             blank = prompt if depth == 0 else "（不细分）"
             form.fields[name] = forms.TypedChoiceField(
-                label=label,
-                choices=[("", blank), *((pk, node.name) for pk, node in nodes.items())],
+                label=level_label,
+                choices=[("", blank), *((pk, option_label(node, parent)) for pk, node in nodes.items())],
                 coerce=int,
                 empty_value=None,
                 required=False,

@@ -14,6 +14,7 @@
 
   function filter(picker, query) {
     query = query.trim();
+    var found = 0;
     picker.querySelectorAll(".picker-group").forEach(function (group) {
       var shown = 0;
       group.querySelectorAll("label.choice").forEach(function (label) {
@@ -21,9 +22,15 @@
         label.hidden = !match;
         if (match) shown += 1;
       });
+      found += shown;
       group.hidden = shown === 0;
-      if (query) group.open = shown > 0;
+      group.querySelector(".count").textContent = shown;
+      // Typing unfolds the groups that match; clearing the box folds back all but those with a choice.
+      group.open = query ? shown > 0 : group.querySelector("input:checked") !== null;
     });
+    var none = picker.querySelector("[data-picker-none]");
+    none.textContent = "没有名称含“" + query + "”的单位。";
+    none.hidden = found > 0;
   }
 
   function init(root) {
