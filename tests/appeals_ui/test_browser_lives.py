@@ -103,14 +103,9 @@ def photo(name: str) -> dict:
 
 
 def choose_category(page, category) -> None:
-    """Pick the 3 levels of the cascade, waiting each time for htmx to offer the next level."""
-    chain = [category.parent.parent, category.parent, category]
-    for level, node in enumerate(chain, start=1):
-        page.locator(f"select[name=category_{level}]").select_option(str(node.pk))
-        if level < 3:
-            page.wait_for_selector(
-                f"select[name=category_{level + 1}] option[value='{chain[level].pk}']", state="attached"
-            )
+    """Pick the 3 levels of the cascade, each once htmx has drawn it."""
+    for level, node in enumerate([category.parent.parent, category.parent, category], start=1):
+        choose_and_settle(page, page.locator(f"select[name=category_{level}]"), str(node.pk))
 
 
 def choose_and_settle(page, select, value: str) -> None:
@@ -416,6 +411,9 @@ def test_the_dispatcher_places_an_unlocated_appeal_and_picks_helpers_by_name(
     assert [text.split()[0] for text in opened.all_inner_texts()] == ["物业公司"]
     assert dispatch.locator("[data-picker-none]").is_hidden()
     dispatch.locator("select[name=unit]").select_option(label="区城市管理局")
+    # The 主办 unit is no 协办 choice.
+    main_box = dispatch.locator(f"input[name=assisting_units][value='{city.units['department'].pk}']")
+    assert main_box.is_disabled()
     shoot(dispatcher, artifacts_dir, "appeal-dispatch-picker.png")
     with dispatcher.expect_navigation():
         dispatch.locator("button[type=submit]").click()

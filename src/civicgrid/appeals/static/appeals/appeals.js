@@ -32,3 +32,28 @@
     );
   });
 })();
+
+// The dispatch form: the unit chosen as 主办 cannot also be 协办, so its checkbox is unticked and disabled
+// (the service would drop it silently otherwise).
+(function () {
+  "use strict";
+  function lockMainUnit(form) {
+    var main = form.querySelector("select[name=unit]");
+    if (!main) return;
+    form.querySelectorAll("input[name=assisting_units]").forEach(function (box) {
+      var isMain = box.value === main.value;
+      if (isMain && box.checked) {
+        box.checked = false;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      box.disabled = isMain;
+      box.closest("label").title = isMain ? "已是主办单位" : "";
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[name=unit]")) lockMainUnit(event.target.form);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[name=unit]").forEach(function (main) { lockMainUnit(main.form); });
+  });
+})();
