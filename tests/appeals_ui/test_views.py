@@ -215,6 +215,17 @@ def test_amend_is_offered_to_the_dispatcher_only_and_needs_a_reason(client_for, 
     assert not appeal.events.filter(action="amend").exists()
 
 
+def test_a_refused_action_shows_its_panel_again_with_what_was_chosen(client_for, stages, city):
+    appeal = stages.received()
+    street = city.streets[1]
+    response = act(client_for("dispatcher"), appeal, "amend", grid_1=street.pk, reason="")
+    page = response.content.decode()
+    assert response.status_code == 200 and "更正理由" in " ".join(messages_of(response))
+    assert '<details class="action action-amend" open>' in page
+    assert f'<option value="{street.pk}" selected>' in page  # the street chosen is still chosen
+    assert '<details class="action action-dispatch">' in page  # and the other panels folded
+
+
 def test_the_location_selects_need_a_login(client, city):
     response = client.get(reverse("appeals:locations"))
     assert response.status_code == 302

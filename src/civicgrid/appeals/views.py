@@ -9,7 +9,7 @@ a 404 (`selectors.appeal_for`).
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial, wraps
 from urllib.parse import urlencode
 
@@ -195,6 +195,7 @@ class ActionPanel:
     name: str
     label: str
     form: forms.ActionForm
+    open: bool = False
 
     @property
     def url(self) -> str:
@@ -236,10 +237,16 @@ def appeal_action(request, pk: int, action: str):
     spec = ACTIONS[action]
     form = spec.form(request.POST, request.FILES, actor=request.user, appeal=appeal)
     if form.is_valid():
-        _attempt(request, partial(spec.perform, appeal, request.user, form.cleaned_data), done=spec.done)
+        work = partial(spec.perform, appeal, request.user, form.cleaned_data)
+        if _attempt(request, work, done=spec.done) is not None:
+            return redirect(_back(request, appeal))
     else:
         _form_refused(request, form)
-    return redirect(_back(request, appeal))
+    if request.POST.get("next"):
+        return redirect(_back(request, appeal))
+    # Refused on the appeal's own page: the page again, the panel open with what was typed and chosen.
+    refused = ActionPanel(action, workflow.TRANSITIONS[action].label, form, open=True)
+    return _detail_page(request, appeal, refused)
 
 
 # --- the appeal and its timeline ---------------------------------------------------------------------------
@@ -325,8 +332,16 @@ def _timeline(appeal) -> list[TimelineEntry]:
 
 @login_required
 def appeal_detail(request, pk: int):
-    appeal = selectors.appeal_for(request.user, pk)
+    return _detail_page(request, selectors.appeal_for(request.user, pk))
+
+
+def _detail_page(request, appeal, refused: ActionPanel | None = None):
+    """The appeal's page; `refused` replaces its panel, open, when an action was just refused."""
     panels = _action_panels(request.user, appeal)
+    if refused is not None:
+        panels = [refused if panel.name == refused.name else panel for panel in panels]
+    elif panels:
+        panels[0] = replace(panels[0], open=True)
     context = {
         "appeal": appeal,
         "contact": selectors.appeal_contact_for(request.user, appeal),
