@@ -133,6 +133,8 @@ def test_an_administrator_lifts_a_lockout_and_the_ledger_says_who(client, city):
     assert "已解锁 secretary（127.0.0.1），可以重新登录。" in response.content.decode()
     entry = LedgerEntry.objects.get(action="login.unlock")
     assert entry.actor == city.accounts["admin"] and entry.payload["username"] == "secretary"
+    lifted = client.get(reverse("web:login_records")).context["lifted"]
+    assert [(e.actor_label, e.payload["failures"]) for e in lifted] == [(str(city.accounts["admin"]), 6)]
     client.post(reverse("web:logout"))
     assert log_in(client, "secretary").status_code == 302
 

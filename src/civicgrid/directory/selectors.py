@@ -4,6 +4,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models import BooleanField, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
+from civicgrid.ledger.models import LedgerEntry
+
 from .models import Person, Role, RoleAssignment, Unit, UnitKind
 from .scope import scope_of
 
@@ -83,3 +85,14 @@ def login_attempts_for(actor) -> QuerySet[AccessAttempt]:
 
 def login_attempt_for(actor, pk: int) -> AccessAttempt:
     return get_object_or_404(login_attempts_for(actor), pk=pk)
+
+
+# How many of the latest early unlocks the login records page lists.
+LIFTED_LOCKOUTS_SHOWN = 20
+
+
+def lifted_lockouts_for(actor) -> QuerySet[LedgerEntry]:
+    """The latest lock-outs an administrator lifted early, from the ledger (administrators only)."""
+    if not scope_of(actor).everything:
+        return LedgerEntry.objects.none()
+    return LedgerEntry.objects.filter(action="login.unlock").order_by("-sequence")[:LIFTED_LOCKOUTS_SHOWN]

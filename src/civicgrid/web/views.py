@@ -101,6 +101,7 @@ def login_records(request):
     context = {
         "page": _page(request, directory_selectors.login_records_for(request.user)),
         "attempts": directory_selectors.login_attempts_for(request.user),
+        "lifted": directory_selectors.lifted_lockouts_for(request.user),
         "everyone": scope_of(request.user).everything,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
