@@ -407,6 +407,21 @@ def test_a_patrol_report_is_located_on_the_grid(client_for, city):
     assert grid.name in preview.content.decode()
 
 
+def test_intake_shows_where_the_address_places_the_appeal(client_for, city):
+    client = client_for("dispatcher")
+    assert (
+        'hx-include="#id_lat, #id_lng, #id_address"' in client.get(reverse("appeals:intake")).content.decode()
+    )
+    compound = city.compounds[3]
+    address = f"长江路292号{compound.name}3栋"
+    preview = client.get(
+        reverse("appeals:locate"), {"lat": "", "lng": "", "address": address}
+    ).content.decode()
+    assert f"地址中的小区：<b>{compound.name}</b> · <b>{compound.grid.name}</b>" in preview
+    # Half a point counts as none, and an address that names no compound says nothing.
+    assert client.get(reverse("appeals:locate"), {"lat": "32.0", "address": "长江路292号"}).content == b""
+
+
 # --- 吹哨报到 and 督办 --------------------------------------------------------------------------------------
 
 

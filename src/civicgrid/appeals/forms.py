@@ -227,9 +227,17 @@ class SuperviseForm(forms.Form):
         return _appeal_in_scope(self.actor, self.cleaned_data["appeal"])
 
 
-class PointForm(forms.Form):
-    lat = forms.FloatField(min_value=-90, max_value=90)
-    lng = forms.FloatField(min_value=-180, max_value=180)
+class PlaceForm(forms.Form):
+    """Where an appeal being written is: a point, or else an address that names a compound."""
+
+    lat = forms.FloatField(min_value=-90, max_value=90, required=False)
+    lng = forms.FloatField(min_value=-180, max_value=180, required=False)
+    address = forms.CharField(max_length=200, required=False)
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        data = self.cleaned_data
+        return None if data["lat"] is None or data["lng"] is None else (data["lat"], data["lng"])
 
 
 class TrackForm(forms.Form):

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from civicgrid.directory.models import Role
 from civicgrid.directory.scope import scope_of
 from civicgrid.grid import selectors as grid_selectors
+from civicgrid.grid.addresses import compound_named_in
 from civicgrid.grid.locate import locate
 from civicgrid.web.views import PAGE_SIZE
 
@@ -483,16 +484,26 @@ def patrol(request):
 
 @login_required
 def locate_preview(request):
-    """Which grid and compound a point falls in, as the patrol form shows it before sending (htmx)."""
-    form = forms.PointForm(request.GET)
+    """Which grid and compound an appeal being written falls in, before it is sent (htmx): the point's, or,
+    without a whole point, the compound its address names (as intake will place it)."""
+    form = forms.PlaceForm(request.GET)
     if not form.is_valid():
-        # Half a point while the person is still typing: nothing to say yet.
         return HttpResponse("")
-    location = locate(form.cleaned_data["lat"], form.cleaned_data["lng"])
+    by_address = form.point is None
+    if by_address:
+        # Half a point while the person is still typing counts as none.
+        named = compound_named_in(form.cleaned_data["address"])
+        if named is None:
+            return HttpResponse("")
+        compound_id, grid_id = named
+    else:
+        location = locate(*form.point)
+        compound_id, grid_id = location.compound_id, location.grid_id
     context = {
-        "located": location.grid_id is not None,
-        "grid": grid_selectors.grids_for(request.user).filter(pk=location.grid_id).first(),
-        "compound": grid_selectors.compounds_for(request.user).filter(pk=location.compound_id).first(),
+        "located": grid_id is not None,
+        "by_address": by_address,
+        "grid": grid_selectors.grids_for(request.user).filter(pk=grid_id).first(),
+        "compound": grid_selectors.compounds_for(request.user).filter(pk=compound_id).first(),
     }
     return render(request, "appeals/partials/location.html", context)
 
