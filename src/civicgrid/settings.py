@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-    "axes",
+    "civicgrid.directory.login_security.LoginSecurityConfig",  # django-axes
     "civicgrid.grid",
     "civicgrid.directory",
     "civicgrid.ledger",
