@@ -193,6 +193,22 @@ def test_whistle_report_and_rating_run_through_the_api(api, keys, city, new_key)
     assert events[-3:] == ["blow_whistle", "report_arrival", "rate_whistle"]
 
 
+def test_redispatch_moves_an_unsigned_appeal_to_another_unit(api, keys, city, dispatched):
+    hotline = keys["hotline"].headers
+    url = f"{APPEALS}{dispatched.pk}/redispatch/"
+    assert "redispatch" in api.get(f"{APPEALS}{dispatched.pk}/", **hotline).json()["allowed_actions"]
+    street_office = city.units["street_office"]
+    same = api.post(url, {"unit": city.units["department"].pk, "reason": "x"}, format="json", **hotline)
+    assert same.status_code == 400 and same.json()["code"] == "same_unit"
+    unexplained = api.post(url, {"unit": street_office.pk}, format="json", **hotline)
+    assert unexplained.status_code == 400
+    moved = api.post(url, {"unit": street_office.pk, "reason": "属街道职责"}, format="json", **hotline)
+    assert moved.status_code == 200, moved.json()
+    assert (moved.json()["main_unit"], moved.json()["status"]) == (street_office.pk, "dispatched")
+    events = api.get(f"{APPEALS}{dispatched.pk}/events/", **hotline).json()["results"]
+    assert events[-1]["action"] == "redispatch"
+
+
 def test_amend_changes_what_the_body_names_and_keeps_the_rest(api, keys, city, dispatched):
     hotline = keys["hotline"].headers
     url = f"{APPEALS}{dispatched.pk}/amend/"

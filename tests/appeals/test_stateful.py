@@ -43,6 +43,7 @@ UNITS = ["department", "property", "street_office"]
 # Who usually takes each action; "suitable" in a draw picks this person, so lives get past their first steps.
 SUITABLE = {
     "dispatch": "dispatcher",
+    "redispatch": "dispatcher",
     "merge": "dispatcher",
     "decide_extension": "dispatcher",
     "close": "dispatcher",
@@ -54,6 +55,7 @@ HANDLER_OF_UNIT = {"department": "handler", "property": "property_handler", "str
 ACTIONS = [
     "dispatch",
     "auto_dispatch",
+    "redispatch",
     "return",
     "sign",
     "first_contact",
@@ -71,7 +73,7 @@ ACTIONS = [
 NEXT = {
     Status.RECEIVED: ["dispatch", "auto_dispatch", "dispatch", "auto_dispatch", "merge"],
     Status.RETURNED: ["dispatch"],
-    Status.DISPATCHED: ["sign", "sign", "return"],
+    Status.DISPATCHED: ["sign", "sign", "return", "redispatch"],
     Status.SIGNED: ["first_contact", "first_contact", "blow_whistle", "request_extension", "return"],
     Status.IN_PROGRESS: [
         "resolve",
@@ -234,6 +236,7 @@ class AppealLives(RuleBasedStateMachine):
         calls = {
             "dispatch": lambda: services.dispatch_appeal(appeal, unit=unit, actor=actor),
             "auto_dispatch": lambda: services.auto_dispatch(appeal),
+            "redispatch": lambda: services.redispatch_appeal(appeal, unit=unit, actor=actor, reason=reason),
             "return": lambda: services.return_appeal(appeal, actor=actor, reason=reason),
             "sign": lambda: services.sign_appeal(appeal, actor=actor),
             "first_contact": lambda: services.record_first_contact(appeal, actor=actor),

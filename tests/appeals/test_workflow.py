@@ -100,6 +100,7 @@ def test_administrator_reaches_everything_but_not_the_system_only_reopen():
     # rate_whistle is open in any state; whether there is a summons to rate is the data's business.
     assert allowed_actions(Status.DISPATCHED, standing(admin, main=POLICE)) == [
         "amend",
+        "redispatch",
         "return",
         "sign",
         "supervise",
@@ -108,3 +109,9 @@ def test_administrator_reaches_everything_but_not_the_system_only_reopen():
         "rate_whistle",
     ]
     assert "reopen" not in allowed_actions(Status.CALLED_BACK, standing(admin))
+
+
+def test_only_the_dispatcher_redispatches_and_only_before_the_unit_signs():
+    assert check_transition("redispatch", Status.DISPATCHED, standing(DISPATCHER)).target == Status.DISPATCHED
+    assert code_of("redispatch", Status.SIGNED, standing(DISPATCHER)) == "illegal_transition"
+    assert code_of("redispatch", Status.DISPATCHED, standing(HANDLER)) == "forbidden_role"

@@ -2,6 +2,7 @@
 the services, a scope miss is a 404 and a refused action a message, never a 500."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -213,6 +214,35 @@ def test_amend_is_offered_to_the_dispatcher_only_and_needs_a_reason(client_for, 
     response = act(client_for("dispatcher"), appeal, "amend", reason="")
     assert any("更正理由" in m for m in messages_of(response))
     assert not appeal.events.filter(action="amend").exists()
+
+
+def test_the_dispatcher_redispatches_an_unsigned_appeal_from_its_page(client_for, stages, city):
+    department, street_office, company = (city.units[k] for k in ("department", "street_office", "property"))
+    appeal = services.dispatch_appeal(
+        stages.received(), unit=department, actor=stages.dispatcher, assisting_units=[company]
+    )
+    detail = reverse("appeals:detail", args=[appeal.pk])
+    assert "改派" not in client_for("handler").get(detail).content.decode()
+    client = client_for("dispatcher")
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    panel = page[page.index('<details class="action action-redispatch">') :]
+    panel = panel[: panel.index("确认改派")]
+    # The unit holding it is not offered; what the change does to its 响应率 is said before, not after.
+    assert f'value="{department.pk}"' not in panel.split('name="assisting_units"')[0]
+    assert f"当前主办：{department.name}" in panel and "改派后本轮不计入其响应率" in panel
+    assisting = re.search(rf'<input [^>]*name="assisting_units" value="{company.pk}"[^>]*>', panel)
+    assert "checked" in assisting.group()  # the 协办 units go along unless unticked
+    refused = act(client, appeal, "redispatch", unit=street_office.pk, reason="")
+    assert any("改派理由" in m for m in messages_of(refused))
+    assert '<details class="action action-redispatch" open>' in refused.content.decode()
+    response = act(client, appeal, "redispatch", unit=street_office.pk, reason="属街道职责")
+    assert "已改派。" in messages_of(response)
+    appeal.refresh_from_db()
+    assert appeal.main_unit == street_office and appeal.status == Status.DISPATCHED
+    page = response.content.decode()
+    assert f"原主办：{department.name}；主办：{street_office.name}（本轮不计入原单位响应率）" in page
+    notices = client_for("handler").get(reverse("appeals:inbox")).content.decode()
+    assert f"已改派至{street_office.name}" in notices
 
 
 def test_a_refused_action_shows_its_panel_again_with_what_was_chosen(client_for, stages, city):

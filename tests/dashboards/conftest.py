@@ -61,6 +61,8 @@ def raw_rollups() -> tuple[Counter, Counter]:
         key = (day, grid_id, path, category, root, a.main_unit_id or 0, channel, kind, a.status, a.due_state)
         appeals_by_key[key] += 1
     for assignment in AppealAssignment.objects.filter(role=AssignmentRole.MAIN):
+        if assignment.withdrawn and assignment.ended_at <= assignment.sign_due:
+            continue  # 改派 in time: the dispatch's mistake, not counted against the unit
         grid_id, path, category, root, channel, kind = _dimensions(appeals[assignment.appeal_id])
         key = (timezone.localdate(assignment.assigned_at), grid_id, path, category, root, assignment.unit_id)
         key += (channel, kind)

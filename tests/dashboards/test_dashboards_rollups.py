@@ -7,7 +7,7 @@ import pytest
 from conftest import assert_rollups_exact, raw_rollups, stored_rollups
 
 from civicgrid.appeals import services
-from civicgrid.appeals.models import Appeal, AppealEvent, Category, Satisfaction, Status
+from civicgrid.appeals.models import Appeal, AppealAssignment, AppealEvent, Category, Satisfaction, Status
 from civicgrid.dashboards.models import AppealRollup, ScoreRollup
 from civicgrid.dashboards.services import rebuild_rollups
 
@@ -65,6 +65,27 @@ def test_returned_and_merged_appeals_keep_their_ended_rounds(flow):
     assert returned.status == Status.RETURNED
     assert sum(ScoreRollup.objects.values_list("dispatched", flat=True)) == 1
     assert_rollups_exact()
+
+
+def test_a_redispatch_in_time_takes_the_withdrawn_round_off_and_a_late_one_keeps_it(flow, city):
+    street_office = city.units["street_office"]
+    in_time = flow.dispatch(flow.submit())
+    services.redispatch_appeal(in_time, unit=street_office, actor=flow.dispatcher, reason="改派街道")
+    assert ScoreRollup.objects.get(dispatched__gt=0).unit_id == street_office.pk
+    assert_rollups_exact()
+    late = flow.dispatch(flow.submit(grid_index=1))
+    late.sign_due = late.dispatched_at
+    late.save()
+    AppealAssignment.objects.filter(appeal=late).update(sign_due=late.dispatched_at)
+    services.redispatch_appeal(late, unit=street_office, actor=flow.dispatcher, reason="超时未签收")
+    counted = ScoreRollup.objects.filter(grid_id=late.grid_id, dispatched__gt=0)
+    assert sorted(counted.values_list("unit_id", "dispatched", "responded")) == sorted(
+        [(city.units["department"].pk, 1, 0), (street_office.pk, 1, 0)]
+    )
+    assert_rollups_exact()
+    incremental = stored_rollups()
+    rebuild_rollups()
+    assert stored_rollups() == incremental
 
 
 def test_reclassifying_and_regridding_move_every_recorded_figure(flow, city, leaf_category):

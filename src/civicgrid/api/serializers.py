@@ -372,9 +372,17 @@ class ReasonSerializer(serializers.Serializer):
     reason = Text(max_length=NOTE_MAX)
 
 
-class DispatchSerializer(NoteSerializer):
+class UnitsSerializer(serializers.Serializer):
     unit = ScopedPrimaryKeyField(units_for, Unit)
     assisting_units = ScopedPrimaryKeyField(units_for, Unit, many=True, required=False, default=list)
+
+
+class DispatchSerializer(NoteSerializer, UnitsSerializer):
+    """派单: the 主办 unit and its 协办, with an optional note."""
+
+
+class RedispatchSerializer(ReasonSerializer, UnitsSerializer):
+    """改派: the new 主办 (not the one holding the appeal) and its 协办, with the reason."""
 
 
 class ResolveSerializer(serializers.Serializer):

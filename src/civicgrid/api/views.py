@@ -175,6 +175,7 @@ def amend_what_is_given(appeal: Appeal, *, actor, reason: str, **given):
 # url path → (input, service). Each service is called as service(appeal, actor=..., **validated input).
 WORKFLOW_ACTIONS: dict[str, tuple[type[serializers.Serializer], Callable]] = {
     "dispatch": (s.DispatchSerializer, appeal_services.dispatch_appeal),
+    "redispatch": (s.RedispatchSerializer, appeal_services.redispatch_appeal),
     "amend": (s.AmendSerializer, amend_what_is_given),
     "sign": (s.NoteSerializer, appeal_services.sign_appeal),
     "return": (s.ReasonSerializer, appeal_services.return_appeal),
@@ -273,6 +274,7 @@ class AppealViewSet(ReadableViewSet):
         return self.get_paginated_response(s.AppealEventSerializer(page, many=True).data)
 
     dispatch_action = workflow_action("dispatch")
+    redispatch_action = workflow_action("redispatch")
     amend_action = workflow_action("amend")
     sign_action = workflow_action("sign")
     return_action = workflow_action("return")

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
+from django.utils.html import escape
 
 from civicgrid.directory import selectors as directory_selectors
 from civicgrid.directory.forms import UnitChoiceField, UnitsChoiceField
@@ -19,6 +21,7 @@ from civicgrid.web.cascade import TreeLevels
 
 from . import selectors, workflow
 from .models import (
+    AssignmentRole,
     Channel,
     DueState,
     ExtensionDecision,
@@ -293,16 +296,25 @@ class ReasonForm(ActionForm):
     reason = _text("理由", rows=2)
 
 
-class DispatchForm(ActionForm):
+class UnitsForm(ActionForm):
+    """A 主办 unit and its 协办 units, among the active units the actor may dispatch to."""
+
     unit = UnitChoiceField(label="主办单位", queryset=None, empty_label="请选择单位")
     assisting_units = UnitsChoiceField(label="协办单位", queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = directory_selectors.units_for(self.actor).filter(is_active=True).order_by("kind", "name")
+        self.fields["unit"].queryset = self.units
+        self.fields["assisting_units"].queryset = self.units
+
+
+class DispatchForm(UnitsForm):
     note = _text("派单意见", required=False, rows=2)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        units = directory_selectors.units_for(self.actor).filter(is_active=True).order_by("kind", "name")
-        self.fields["unit"].queryset = units
-        self.fields["assisting_units"].queryset = units
+        units = self.units
         # The dispatch rules' choice, pre-selected; the dispatcher may override it.
         self.suggestion = selectors.dispatch_suggestion(self.appeal)
         self.suggested_unit = units.filter(pk=self.suggestion.unit_id).first()
@@ -310,6 +322,28 @@ class DispatchForm(ActionForm):
         # What the text analysis reads in the appeal: its category, and open appeals it may repeat.
         self.predicted = selectors.predicted_category(self.appeal)
         self.duplicates = selectors.likely_duplicates(self.actor, self.appeal)
+
+
+class RedispatchForm(UnitsForm):
+    """改派: another 主办 unit (the one holding the appeal is not offered) and the reason."""
+
+    reason = _text("改派理由", rows=2)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        appeal = self.appeal
+        self.fields["unit"].label = "改派至"
+        self.fields["unit"].queryset = self.units.exclude(pk=appeal.main_unit_id)
+        # The 协办 units go along unless the dispatcher unticks them.
+        assisting = appeal.assignments.filter(is_active=True, role=AssignmentRole.ASSISTING)
+        self.initial.setdefault("assisting_units", list(assisting.values_list("unit_id", flat=True)))
+        # Whether the round being withdrawn still counts against its unit: said before, not found out after.
+        due = timezone.localtime(appeal.sign_due)
+        late = timezone.now() > due
+        effect = "已超签收时限，本轮仍计入其响应率。" if late else "改派后本轮不计入其响应率。"
+        self.fields[
+            "unit"
+        ].help_text = f"当前主办：{escape(appeal.main_unit.name)}，签收时限 {due:%m-%d %H:%M}。{effect}"
 
 
 class AmendForm(ActionForm):

@@ -8,7 +8,7 @@ never load them. Rows here are written only by services.py.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 
 class Channel(models.TextChoices):
@@ -354,12 +354,25 @@ class AppealAttachment(models.Model):
 class AssignmentRole(models.TextChoices):
     MAIN = "main", "主办"
     ASSISTING = "assisting", "协办"
-    TRANSFERRED = "transferred", "转办"
+
+
+# A 主办 round the dispatcher withdrew (改派) before its sign deadline had passed: the dispatch's mistake, not
+# the unit's delay, so 响应率 leaves it out.
+EXCUSED_ROUND = Q(withdrawn=True, ended_at__lte=F("sign_due"))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def scored_rounds(self) -> "AssignmentQuerySet":
+        """主办 rounds as 响应率 counts them: every dispatch but an excused one."""
+        return self.filter(role=AssignmentRole.MAIN).exclude(EXCUSED_ROUND)
+
+    def excused_rounds(self) -> "AssignmentQuerySet":
+        return self.filter(role=AssignmentRole.MAIN).filter(EXCUSED_ROUND)
 
 
 class AppealAssignment(models.Model):
-    """A unit's part in one round of handling (工单性质). Ending it (returned, reopened, reassigned) keeps the
-    row, so response figures count every dispatch."""
+    """A unit's part in one round of handling (工单性质). Ending it (returned, reopened, merged, withdrawn)
+    keeps the row, so response figures count every dispatch they should."""
 
     appeal = models.ForeignKey(
         Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="assignments"
@@ -373,6 +386,9 @@ class AppealAssignment(models.Model):
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     is_active = models.BooleanField("有效", default=True)
+    withdrawn = models.BooleanField("已改派", default=False)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "承办单位"

@@ -2,7 +2,8 @@
 ranking of property companies. Definitions (weights and credits in settings, see conf.py):
 
 - 响应率 = 主办 assignments signed by their sign deadline / 主办 assignments made in the period. Every
-  dispatch counts, including re-dispatches after a return and reopened rounds.
+  dispatch counts, including re-dispatches after a return and reopened rounds, except one withdrawn by 改派
+  before its sign deadline (`AppealAssignment.objects.scored_rounds()`).
 - 解决率 = Σ credit(是否解决) / callbacks in the period; credits CIVICGRID_SCORE_RESOLUTION_CREDIT
   (解决 1, 部分解决 0.5, 未解决 0 by default).
 - 满意率 = Σ credit(是否满意) / rated callbacks (未评价 left out); credits CIVICGRID_SCORE_SATISFACTION_CREDIT
@@ -25,7 +26,7 @@ from django.utils import timezone
 from civicgrid.directory.models import Unit, UnitKind
 
 from .conf import appeals_setting
-from .models import Appeal, AppealAssignment, AssignmentRole, Callback, Satisfaction
+from .models import Appeal, AppealAssignment, Callback, Satisfaction
 
 # Where assignments and callbacks both keep the key of each grouping.
 GROUP_FIELDS = {"unit": "unit_id", "grid": "appeal__grid_id", "category": "appeal__category_id"}
@@ -127,9 +128,7 @@ def tallies(group: str, period: Period, appeals: QuerySet[Appeal] | None = None)
     actor's scope, `appeals_for(actor)`)."""
     key = F(GROUP_FIELDS[group])
     start, end = period.bounds()
-    assignments = AppealAssignment.objects.filter(
-        role=AssignmentRole.MAIN, assigned_at__gte=start, assigned_at__lt=end
-    )
+    assignments = AppealAssignment.objects.scored_rounds().filter(assigned_at__gte=start, assigned_at__lt=end)
     callbacks = Callback.objects.filter(at__gte=start, at__lt=end)
     if appeals is not None:
         assignments = assignments.filter(appeal__in=appeals)
@@ -251,12 +250,10 @@ def rank_property_companies(period: Period) -> list[PropertyRank]:
     satisfaction = {key: rates.satisfaction for key, rates in scores("unit", period).items()}
     figures = []
     for company in companies:
-        appeals = Appeal.objects.filter(
-            assignments__unit=company,
-            assignments__role=AssignmentRole.MAIN,
-            assignments__assigned_at__gte=start,
-            assignments__assigned_at__lt=end,
-        ).distinct()
+        rounds = AppealAssignment.objects.scored_rounds().filter(
+            unit=company, assigned_at__gte=start, assigned_at__lt=end
+        )
+        appeals = Appeal.objects.filter(pk__in=rounds.values("appeal_id"))
         counts = appeals.aggregate(
             quantity=Count("pk", distinct=True),
             reopened=Count("pk", filter=Q(reopen_count__gt=0), distinct=True),

@@ -189,7 +189,7 @@ class PublicAppeal:
 
 
 PUBLIC_ACTIONS = frozenset(
-    {"submit", "dispatch", "sign", "first_contact", "resolve", "callback", "reopen", "close"}
+    {"submit", "dispatch", "redispatch", "sign", "first_contact", "resolve", "callback", "reopen", "close"}
 )
 
 

@@ -430,10 +430,7 @@ def dispatch_appeal(
 
 def _dispatch(appeal: Appeal, unit: Unit, actor, assisting_units=(), *, note: str, rule_id=None) -> Appeal:
     transition = _authorize(appeal, "dispatch", actor)
-    assisting = [u for u in dict.fromkeys(assisting_units) if u.pk != unit.pk]
-    inactive = [u.name for u in [unit, *assisting] if not u.is_active]
-    if inactive:
-        raise AppealError("inactive_unit", f"单位“{'、'.join(inactive)}”已停用，不能派单。")
+    assisting = _assisting(unit, assisting_units)
     now = timezone.now()
     _start_round(appeal, unit, assisting, now)
     _apply(
@@ -443,6 +440,45 @@ def _dispatch(appeal: Appeal, unit: Unit, actor, assisting_units=(), *, note: st
         at=now,
         note=note,
         data=_dispatch_data(unit, assisting, rule_id),
+    )
+    return appeal
+
+
+def _assisting(unit: Unit, assisting_units: Iterable[Unit]) -> list[Unit]:
+    """The 协办 units of a dispatch to `unit` (each once, not the 主办 itself); refused if any is inactive."""
+    assisting = [u for u in dict.fromkeys(assisting_units) if u.pk != unit.pk]
+    inactive = [u.name for u in [unit, *assisting] if not u.is_active]
+    if inactive:
+        raise AppealError("inactive_unit", f"单位“{'、'.join(inactive)}”已停用，不能派单。")
+    return assisting
+
+
+@transaction.atomic
+def redispatch_appeal(
+    appeal: Appeal, *, unit: Unit, actor, assisting_units: Sequence[Unit] = (), reason: str
+) -> Appeal:
+    """改派: take a dispatched appeal back from its 主办 unit before that unit signs it, and send it to
+    `unit` with fresh deadlines. Withdrawn before its sign deadline, the round leaves the old unit's 响应率
+    (the dispatch was wrong, the unit was not late); withdrawn after it, the round counts as unanswered, as
+    it stood. The old unit is told it need not act."""
+    appeal = _locked(appeal)
+    transition = _authorize(appeal, "redispatch", actor)
+    reason = _required(reason, "reason_required", "改派须说明理由。")
+    previous = appeal.main_unit
+    if unit.pk == previous.pk:
+        raise AppealError("same_unit", f"诉求已派给“{unit.name}”，改派请选择其他主办单位。")
+    assisting = _assisting(unit, assisting_units)
+    now = timezone.now()
+    counted = now > appeal.sign_due
+    appeal.assignments.filter(is_active=True, role=AssignmentRole.MAIN).update(withdrawn=True)
+    _end_assignments(appeal, now)
+    _start_round(appeal, unit, assisting, now)
+    data = {"from_unit": previous.pk, "from_unit_name": previous.name, "counted": counted}
+    _apply(appeal, transition, actor, at=now, note=reason, data=data | _dispatch_data(unit, assisting, None))
+    notify(
+        unit=previous,
+        text=f"诉求{appeal.tracking_code}“{appeal.title}”已改派至{unit.name}，本单位无需办理。",
+        link=appeal_link(appeal),
     )
     return appeal
 

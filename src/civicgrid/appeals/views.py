@@ -164,6 +164,7 @@ def _callback(appeal, actor, data):
 
 ACTIONS = {
     "dispatch": Action(forms.DispatchForm, _on_appeal(services.dispatch_appeal), "已派单。"),
+    "redispatch": Action(forms.RedispatchForm, _on_appeal(services.redispatch_appeal), "已改派。"),
     "amend": Action(forms.AmendForm, _on_appeal(services.amend_appeal), "已更正分类与位置。"),
     "sign": Action(forms.NoteForm, _on_appeal(services.sign_appeal), "已签收。"),
     "return": Action(forms.ReasonForm, _on_appeal(services.return_appeal), "已退回派单员。"),
@@ -292,6 +293,10 @@ def _urgent_detail(data: dict) -> str:
 EVENT_DETAILS = {
     "submit": lambda data: _urgent_detail(data) if data.get("urgent_reason") else "",
     "dispatch": _dispatch_detail,
+    "redispatch": lambda data: (
+        f"原主办：{data['from_unit_name']}；{_dispatch_detail(data)}"
+        + ("（已超签收时限，本轮计入原单位响应率）" if data["counted"] else "（本轮不计入原单位响应率）")
+    ),
     # Events before the units' names were recorded say only that the whistle was blown.
     "blow_whistle": lambda data: f"召集：{'、'.join(data['unit_names'])}" if data.get("unit_names") else "",
     "amend": lambda data: "；".join(

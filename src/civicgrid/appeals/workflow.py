@@ -74,6 +74,9 @@ TRANSITIONS: dict[str, Transition] = {
         # What intake recorded may be corrected until the appeal is answered (then the unit's figures for it
         # stand); the round in progress keeps its deadlines.
         _t("amend", "更正分类与位置", OPEN_STATUSES - {S.RESOLVED, S.CALLED_BACK}, None, [R.DISPATCHER]),
+        # 改派: a dispatch gone to the wrong unit is taken back before that unit signs it (once signed, the
+        # unit returns it), instead of waiting for the unit to return it.
+        _t("redispatch", "改派", [S.DISPATCHED], S.DISPATCHED, [R.DISPATCHER]),
         _t("return", "退回", [S.DISPATCHED, S.SIGNED], S.RETURNED, [R.DEPARTMENT_HANDLER]),
         _t("sign", "签收", [S.DISPATCHED], S.SIGNED, [R.DEPARTMENT_HANDLER]),
         _t("first_contact", "首次联系", [S.SIGNED], S.IN_PROGRESS, [R.DEPARTMENT_HANDLER]),

@@ -7,8 +7,9 @@ appeals services (no signals), but the current round is mirrored on the appeal r
 main_unit, sign_due, signed_at), so a change of the appeal row tells what happened to the round:
 
 - same dispatched_at: the round may have been signed, its contribution becomes the new one;
-- another dispatched_at: a new round began (dispatch, 重办) or the round ended (退回, 合并); ended rounds
-  keep counting as they stood, as their assignment rows do in appeals/scoring.py.
+- another dispatched_at: a new round began (dispatch, 重办, 改派) or the round ended (退回, 合并); ended
+  rounds keep counting as they stood, as their assignment rows do in appeals/scoring.py, except a round
+  withdrawn by 改派 before its sign deadline, which stops counting (`AssignmentQuerySet.scored_rounds`).
 
 Only when an appeal's own dimensions change (regrid, reclassification) do its past rounds and callbacks move,
 and then they are read from the database.
@@ -180,19 +181,25 @@ def current_round(facts: AppealFacts | None) -> Deltas:
     return deltas
 
 
-def round_change(before: AppealFacts | None, after: AppealFacts) -> Deltas:
-    """What this write did to the appeal's handling rounds, under the appeal's new dimensions."""
+def round_change(before: AppealFacts | None, after: AppealFacts, *, withdrawn: bool = False) -> Deltas:
+    """What this write did to the appeal's handling rounds, under the appeal's new dimensions. `withdrawn`:
+    the round in progress before it ended as one that no longer counts (改派 before its sign deadline)."""
     change = current_round(after)
-    if before is not None and before.dispatched_at == after.dispatched_at:
+    if before is not None and (before.dispatched_at == after.dispatched_at or withdrawn):
         change.merge(current_round(before).moved(after.dimensions), -1)
     return change
 
 
 def appeal_change(
-    before: AppealFacts | None, after: AppealFacts | None, recorded_events: Deltas | None = None
+    before: AppealFacts | None,
+    after: AppealFacts | None,
+    recorded_events: Deltas | None = None,
+    *,
+    withdrawn: bool = False,
 ) -> Deltas:
     """Rollup changes of one appeal write. `recorded_events` (the appeal's rounds and callbacks as now in
-    the database, under its new dimensions) is needed only when its dimensions changed, or it was deleted."""
+    the database, under its new dimensions) is needed only when its dimensions changed, or it was deleted;
+    `withdrawn` as for round_change."""
     deltas = Deltas()
     if before is not None:
         deltas.merge(appeal_count(before), -1)
@@ -200,7 +207,7 @@ def appeal_change(
         deltas.merge(recorded_events, -1)
         return deltas
     deltas.merge(appeal_count(after))
-    change = round_change(before, after)
+    change = round_change(before, after, withdrawn=withdrawn)
     deltas.merge(change)
     if before is not None and before.dimensions != after.dimensions:
         # Everything recorded before this write moves from the old dimensions to the new ones.

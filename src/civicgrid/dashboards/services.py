@@ -15,7 +15,6 @@ from tqdm import tqdm
 from civicgrid.appeals.models import (
     Appeal,
     AppealAssignment,
-    AssignmentRole,
     Callback,
     Resolution,
     Satisfaction,
@@ -45,8 +44,10 @@ def appeal_facts(pk: int | None) -> AppealFacts | None:
 def recorded_events(pk: int, dimensions: Dimensions, *, callbacks: bool = True) -> Deltas:
     """The appeal's handling rounds (and callbacks) as stored now, under `dimensions`."""
     deltas = Deltas()
-    rounds = AppealAssignment.objects.filter(appeal_id=pk, role=AssignmentRole.MAIN).values_list(
-        "unit_id", "assigned_at", "signed_at", "sign_due"
+    rounds = (
+        AppealAssignment.objects.scored_rounds()
+        .filter(appeal_id=pk)
+        .values_list("unit_id", "assigned_at", "signed_at", "sign_due")
     )
     for unit_id, assigned_at, signed_at, sign_due in rounds:
         dispatch_event(dimensions, unit_id, assigned_at, signed_at, sign_due, deltas)
@@ -60,7 +61,15 @@ def record_appeal_change(pk: int, before: AppealFacts | None, after: AppealFacts
     after = after or appeal_facts(pk)
     moved = before is not None and after is not None and before.dimensions != after.dimensions
     events = recorded_events(pk, after.dimensions) if moved else None
-    apply_deltas(appeal_change(before, after, events))
+    apply_deltas(appeal_change(before, after, events, withdrawn=_round_withdrawn(pk, before, after)))
+
+
+def _round_withdrawn(pk: int, before: AppealFacts | None, after: AppealFacts | None) -> bool:
+    """Whether this write ended the round in progress as one that no longer counts (改派 in time)."""
+    if before is None or after is None or before.dispatched_at in (None, after.dispatched_at):
+        return False
+    ended = AppealAssignment.objects.filter(appeal_id=pk, assigned_at=before.dispatched_at)
+    return ended.excused_rounds().exists()
 
 
 def record_appeal_removal(pk: int) -> None:
@@ -215,7 +224,8 @@ def _rebuild_window(start: dt.datetime, end: dt.datetime) -> None:
         .order_by()
     )
     dispatches = (
-        AppealAssignment.objects.filter(role=AssignmentRole.MAIN, assigned_at__gte=start, assigned_at__lt=end)
+        AppealAssignment.objects.scored_rounds()
+        .filter(assigned_at__gte=start, assigned_at__lt=end)
         .values(**_key_columns("appeal__", "assigned_at", "unit_id"))
         .annotate(r_dispatched=Count("pk"), r_responded=Count("pk", filter=Q(signed_at__lte=F("sign_due"))))
         .order_by()
@@ -240,7 +250,7 @@ def rebuild_rollups(*, progress: bool = False, window_days: int = 31) -> dict[st
         model.objects.all().delete()
     span = _span(
         (Appeal.objects.all(), "received_at"),
-        (AppealAssignment.objects.filter(role=AssignmentRole.MAIN), "assigned_at"),
+        (AppealAssignment.objects.scored_rounds(), "assigned_at"),
         (Callback.objects.all(), "at"),
     )
     if span is not None:

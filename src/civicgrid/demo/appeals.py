@@ -253,14 +253,7 @@ class AppealsStep:
                 appeal, unit=rng.choice(self.departments), actor=self.dispatcher
             )
         if rng.random() < RETURNED_SHARE:
-            self._later((1, 6))
-            wrong = appeal.main_unit
-            appeal = services.return_appeal(
-                appeal, actor=self._handler(wrong), reason="该事项不属于本单位职责。"
-            )
-            self._later((0.5, 3))
-            other = rng.choice([unit for unit in self.departments if unit != wrong])
-            appeal = services.dispatch_appeal(appeal, unit=other, actor=self.dispatcher, note="改派")
+            appeal = self._misrouted(appeal)
         if rng.random() < SUPERVISED_SHARE:
             self._later((2, 48))
             services.supervise_appeal(appeal, actor=self.supervisor, reason="群众反映强烈，请加快办理。")
@@ -271,6 +264,22 @@ class AppealsStep:
         if last == STAGES.index("closed") and appeal.status == Status.CALLED_BACK:
             self._later((2, 24))
             services.close_appeal(appeal, actor=self.dispatcher)
+
+    def _misrouted(self, appeal: Appeal) -> Appeal:
+        """A dispatch to the wrong unit, put right: half the time the unit returns it and the dispatcher
+        sends it on; otherwise the dispatcher notices first and takes it back before it is signed (改派)."""
+        rng = self.rng
+        wrong = appeal.main_unit
+        other = rng.choice([unit for unit in self.departments if unit != wrong])
+        if rng.random() < 0.5:
+            self._later((0.2, 1))
+            return services.redispatch_appeal(
+                appeal, unit=other, actor=self.dispatcher, reason="复核派单：该事项属其他单位职责。"
+            )
+        self._later((1, 6))
+        appeal = services.return_appeal(appeal, actor=self._handler(wrong), reason="该事项不属于本单位职责。")
+        self._later((0.5, 3))
+        return services.dispatch_appeal(appeal, unit=other, actor=self.dispatcher, note="改派")
 
     def _handle(self, appeal: Appeal, last: int) -> Appeal:
         """One round from dispatched as far as `last`; ends reopened (dispatched) after 不满意."""
