@@ -101,3 +101,18 @@ def test_the_tracking_page_shows_the_redispatch_and_the_new_unit(city, life):
     assert [event.label for event in public.events] == ["受理", "派单", "改派"]
     assert public.unit == city.units["street_office"].name
     assert Appeal.objects.get(pk=appeal.pk).status == Status.DISPATCHED
+
+
+def test_merging_a_dispatched_duplicate_withdraws_its_round_as_redispatch_does(city, life):
+    department = city.units["department"]
+    original, duplicate = life.dispatched(), life.dispatched(title="路灯坏了")
+    services.merge_appeal(duplicate, into=original, actor=life.dispatcher)
+    withdrawn = AppealAssignment.objects.get(appeal=duplicate)
+    assert (withdrawn.withdrawn, withdrawn.is_active) == (True, False)
+    assert duplicate.events.get(action="merge").data["counted"] is False
+    assert f"已合并至{original.tracking_code}" in Notification.objects.get(recipient_unit=department).text
+    assert scoring.tallies("unit", this_month())[department.pk].dispatched == 1  # the original alone
+    # A duplicate merged before anyone dispatched it had no round to withdraw.
+    received = life.submit(title="又一盏路灯")
+    services.merge_appeal(received, into=original, actor=life.dispatcher)
+    assert "counted" not in received.events.get(action="merge").data

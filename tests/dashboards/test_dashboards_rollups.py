@@ -67,7 +67,7 @@ def test_returned_and_merged_appeals_keep_their_ended_rounds(flow):
     assert_rollups_exact()
 
 
-def test_a_redispatch_in_time_takes_the_withdrawn_round_off_and_a_late_one_keeps_it(flow, city):
+def test_a_round_withdrawn_in_time_comes_off_and_a_late_one_stays(flow, city):
     street_office = city.units["street_office"]
     in_time = flow.dispatch(flow.submit())
     services.redispatch_appeal(in_time, unit=street_office, actor=flow.dispatcher, reason="改派街道")
@@ -82,6 +82,9 @@ def test_a_redispatch_in_time_takes_the_withdrawn_round_off_and_a_late_one_keeps
     assert sorted(counted.values_list("unit_id", "dispatched", "responded")) == sorted(
         [(city.units["department"].pk, 1, 0), (street_office.pk, 1, 0)]
     )
+    # A dispatched duplicate merged in time is withdrawn the same way.
+    services.merge_appeal(flow.dispatch(flow.submit(grid_index=2)), into=late, actor=flow.dispatcher)
+    assert not ScoreRollup.objects.filter(grid_id=city.grids[2].pk, dispatched__gt=0).exists()
     assert_rollups_exact()
     incremental = stored_rollups()
     rebuild_rollups()

@@ -356,8 +356,8 @@ class AssignmentRole(models.TextChoices):
     ASSISTING = "assisting", "协办"
 
 
-# A 主办 round the dispatcher withdrew (改派) before its sign deadline had passed: the dispatch's mistake, not
-# the unit's delay, so 响应率 leaves it out.
+# A 主办 round the dispatcher withdrew (改派, or 合并 of a duplicate) before the unit signed it and before its
+# sign deadline had passed: the dispatch's mistake, not the unit's delay, so 响应率 leaves it out.
 EXCUSED_ROUND = Q(withdrawn=True, ended_at__lte=F("sign_due"))
 
 
@@ -386,7 +386,7 @@ class AppealAssignment(models.Model):
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     is_active = models.BooleanField("有效", default=True)
-    withdrawn = models.BooleanField("已改派", default=False)
+    withdrawn = models.BooleanField("派单撤回", default=False)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -2,8 +2,9 @@
 ranking of property companies. Definitions (weights and credits in settings, see conf.py):
 
 - 响应率 = 主办 assignments signed by their sign deadline / 主办 assignments made in the period. Every
-  dispatch counts, including re-dispatches after a return and reopened rounds, except one withdrawn by 改派
-  before its sign deadline (`AppealAssignment.objects.scored_rounds()`).
+  dispatch counts, including re-dispatches after a return and reopened rounds, except one the dispatcher
+  withdrew (改派, or 合并 of a duplicate) before its sign deadline
+  (`AppealAssignment.objects.scored_rounds()`).
 - 解决率 = Σ credit(是否解决) / callbacks in the period; credits CIVICGRID_SCORE_RESOLUTION_CREDIT
   (解决 1, 部分解决 0.5, 未解决 0 by default).
 - 满意率 = Σ credit(是否满意) / rated callbacks (未评价 left out); credits CIVICGRID_SCORE_SATISFACTION_CREDIT

@@ -460,7 +460,7 @@ def redispatch_appeal(
     """改派: take a dispatched appeal back from its 主办 unit before that unit signs it, and send it to
     `unit` with fresh deadlines. Withdrawn before its sign deadline, the round leaves the old unit's 响应率
     (the dispatch was wrong, the unit was not late); withdrawn after it, the round counts as unanswered, as
-    it stood. The old unit is told it need not act."""
+    it stood."""
     appeal = _locked(appeal)
     transition = _authorize(appeal, "redispatch", actor)
     reason = _required(reason, "reason_required", "改派须说明理由。")
@@ -469,18 +469,25 @@ def redispatch_appeal(
         raise AppealError("same_unit", f"诉求已派给“{unit.name}”，改派请选择其他主办单位。")
     assisting = _assisting(unit, assisting_units)
     now = timezone.now()
-    counted = now > appeal.sign_due
-    appeal.assignments.filter(is_active=True, role=AssignmentRole.MAIN).update(withdrawn=True)
-    _end_assignments(appeal, now)
+    counted = _withdraw_round(appeal, now, f"已改派至{unit.name}")
     _start_round(appeal, unit, assisting, now)
     data = {"from_unit": previous.pk, "from_unit_name": previous.name, "counted": counted}
     _apply(appeal, transition, actor, at=now, note=reason, data=data | _dispatch_data(unit, assisting, None))
+    return appeal
+
+
+def _withdraw_round(appeal: Appeal, at: dt.datetime, what: str) -> bool:
+    """The dispatcher takes back a round its unit has not signed (改派, 合并): it ends marked withdrawn and
+    the unit is told it need not act. Returns whether the round still counts in the unit's 响应率 (its
+    sign deadline had passed)."""
+    appeal.assignments.filter(is_active=True, role=AssignmentRole.MAIN).update(withdrawn=True)
+    _end_assignments(appeal, at)
     notify(
-        unit=previous,
-        text=f"诉求{appeal.tracking_code}“{appeal.title}”已改派至{unit.name}，本单位无需办理。",
+        unit=appeal.main_unit,
+        text=f"诉求{appeal.tracking_code}“{appeal.title}”{what}，本单位无需办理。",
         link=appeal_link(appeal),
     )
-    return appeal
+    return at > appeal.sign_due
 
 
 def _dispatch_data(unit: Unit, assisting: Sequence[Unit], rule_id: int | None) -> dict:
@@ -809,7 +816,8 @@ def record_party_help(appeal: Appeal, *, action: str, actor=None, note: str = ""
 
 @transaction.atomic
 def merge_appeal(appeal: Appeal, *, into: Appeal, actor, note: str = "") -> Appeal:
-    """合并: `appeal` duplicates `into` (still open, also in the actor's scope) and stops being handled."""
+    """合并: `appeal` duplicates `into` (still open, also in the actor's scope) and stops being handled. A
+    round not yet signed is withdrawn, as by 改派."""
     if appeal.pk == into.pk:
         raise WorkflowError("merge_self", "不能将诉求合并到其自身。")
     # Lock both in id order so two dispatchers merging a pair crosswise cannot deadlock.
@@ -824,10 +832,11 @@ def merge_appeal(appeal: Appeal, *, into: Appeal, actor, note: str = "") -> Appe
     workflow.check_actor(transition, _standing(into, actor))
     now = timezone.now()
     appeal.merged_into = into
+    data = {"into": into.pk, "into_code": into.tracking_code}
+    if appeal.status == Status.DISPATCHED:
+        data["counted"] = _withdraw_round(appeal, now, f"已合并至{into.tracking_code}")
     _clear_round(appeal, now)
-    _apply(
-        appeal, transition, actor, at=now, note=note, data={"into": into.pk, "into_code": into.tracking_code}
-    )
+    _apply(appeal, transition, actor, at=now, note=note, data=data)
     return appeal
 
 

@@ -278,6 +278,13 @@ def _dispatch_detail(data: dict) -> str:
     return f"主办：{data['unit_name']}" + (f"；协办：{'、'.join(assisting)}" if assisting else "")
 
 
+def _withdrawn(data: dict) -> str:
+    """Whether a round the dispatcher took back (改派, 合并 before signing) still counts against its unit."""
+    if "counted" not in data:
+        return ""
+    return "（已超签收时限，本轮计入原单位响应率）" if data["counted"] else "（本轮不计入原单位响应率）"
+
+
 def _name_of(row: dict | None) -> str:
     return row["name"] if row else "（无）"
 
@@ -294,8 +301,7 @@ EVENT_DETAILS = {
     "submit": lambda data: _urgent_detail(data) if data.get("urgent_reason") else "",
     "dispatch": _dispatch_detail,
     "redispatch": lambda data: (
-        f"原主办：{data['from_unit_name']}；{_dispatch_detail(data)}"
-        + ("（已超签收时限，本轮计入原单位响应率）" if data["counted"] else "（本轮不计入原单位响应率）")
+        f"原主办：{data['from_unit_name']}；{_dispatch_detail(data)}{_withdrawn(data)}"
     ),
     # Events before the units' names were recorded say only that the whistle was blown.
     "blow_whistle": lambda data: f"召集：{'、'.join(data['unit_names'])}" if data.get("unit_names") else "",
@@ -307,7 +313,7 @@ EVENT_DETAILS = {
     "callback": lambda data: (
         f"{Resolution(data['resolution']).label} · {Satisfaction(data['satisfaction']).label}"
     ),
-    "merge": lambda data: f"合并至 {data['into_code']}",
+    "merge": lambda data: f"合并至 {data['into_code']}{_withdrawn(data)}",
     "rate_whistle": lambda data: f"评分 {data['rating']} 分",
 }
 

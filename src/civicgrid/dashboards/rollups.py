@@ -9,7 +9,8 @@ main_unit, sign_due, signed_at), so a change of the appeal row tells what happen
 - same dispatched_at: the round may have been signed, its contribution becomes the new one;
 - another dispatched_at: a new round began (dispatch, 重办, 改派) or the round ended (退回, 合并); ended
   rounds keep counting as they stood, as their assignment rows do in appeals/scoring.py, except a round
-  withdrawn by 改派 before its sign deadline, which stops counting (`AssignmentQuerySet.scored_rounds`).
+  the dispatcher withdrew (改派, 合并) before its sign deadline, which stops counting
+  (`AssignmentQuerySet.scored_rounds`).
 
 Only when an appeal's own dimensions change (regrid, reclassification) do its past rounds and callbacks move,
 and then they are read from the database.

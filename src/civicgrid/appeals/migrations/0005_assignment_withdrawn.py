@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="appealassignment",
             name="withdrawn",
-            field=models.BooleanField(default=False, verbose_name="已改派"),
+            field=models.BooleanField(default=False, verbose_name="派单撤回"),
         ),
         migrations.AlterField(
             model_name="appealassignment",
