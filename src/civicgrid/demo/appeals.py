@@ -5,14 +5,16 @@ entries — the same data the screens and scores will see in production.
 Appeals arrive over the last DAYS days, spread over compounds, channels, kinds and urgencies. Each lives as
 far as its age and a roll of the dice take it: auto-dispatched by the demo's rules (first-level category →
 department; property matters → the compound's property company; categories without a rule wait for the
-dispatcher), sometimes returned as the wrong unit and re-dispatched, signed, first contact, resolved, called
-back (an unsatisfied callback reopens it), closed; a few are put under 督办 by the supervisor. Appeals still
-in handling past their deadline are marked overdue by the deadline sweep at the end, which puts them on the
-督办 board as it would in production.
+dispatcher), sometimes misrouted and put right (returned by the unit, or taken back by 改派), signed, first
+contact, resolved, called back (an unsatisfied callback reopens it), closed; a few are put under 督办 by the
+supervisor. Appeals still in handling past their deadline are marked overdue by the deadline sweep at the
+end, which puts them on the 督办 board as it would in production.
 
 The services stamp every action with `timezone.now()`. To give lives spread over three months, the step
 replays them on a clock of its own: while it runs, `appeals.services` reads time from `ReplayClock` instead
-of django.utils.timezone. Ledger entries still carry the real time they were appended.
+of django.utils.timezone. A life stops at the first step that would fall after the present, so no appeal
+is handled in the future (nor all of them "just now"). Ledger entries still carry the real time they were
+appended.
 """
 
 import datetime as dt
@@ -20,7 +22,7 @@ import json
 import random
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -117,6 +119,10 @@ def appeal_templates() -> list[AppealTemplate]:
     ]
 
 
+class LifeReachesNow(Exception):
+    """A replayed life's next step would happen after the present: the life stops where it is."""
+
+
 class ReplayClock:
     """Stands in for django.utils.timezone inside appeals.services while lives are replayed: `now()` is the
     moment being replayed, everything else is the real module."""
@@ -168,7 +174,9 @@ class AppealsStep:
         self.roads = sorted({re.sub(r"\d+号$", "", c.address).removeprefix(district) for c in self.compounds})
         with self.clock.installed():
             for _ in city._progress(range(count), "诉求"):
-                self._live(self._submit())
+                appeal = self._submit()
+                with suppress(LifeReachesNow):  # the appeal stays where today finds it
+                    self._live(appeal)
         services.refresh_due_states(now=self.now)
 
     # --- the set-up ----------------------------------------------------------------------------------------
@@ -202,12 +210,12 @@ class AppealsStep:
 
     # --- one appeal's life ---------------------------------------------------------------------------------
 
-    def _at(self, moment: dt.datetime) -> dt.datetime:
-        self.clock.at = min(moment, self.now)
-        return self.clock.at
-
-    def _later(self, hours: tuple[float, float]) -> dt.datetime:
-        return self._at(self.clock.at + dt.timedelta(hours=self.rng.uniform(*hours)))
+    def _later(self, hours: tuple[float, float]) -> None:
+        """Move the replay on by some hours; a step that would fall after the present is not taken."""
+        moment = self.clock.at + dt.timedelta(hours=self.rng.uniform(*hours))
+        if moment > self.now:
+            raise LifeReachesNow
+        self.clock.at = moment
 
     def _submit(self) -> Appeal:
         rng = self.rng
@@ -218,8 +226,10 @@ class AppealsStep:
         received = received.replace(
             hour=rng.randint(7, 21), minute=rng.randint(0, 59), second=0, microsecond=0
         )
+        if received > self.now:  # an hour of today still to come: yesterday's
+            received -= dt.timedelta(days=1)
         lat, lng = point_in(read_shape(compound.boundary), rng)
-        self._at(received)
+        self.clock.at = received
         channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
         return services.submit_appeal(
             channel=channel,
