@@ -437,6 +437,25 @@ def test_a_patrol_report_is_located_on_the_grid(client_for, city):
     assert grid.name in preview.content.decode()
 
 
+PHOTO_DROPPED = "所选照片未能保留，请重新选择后再提交。"
+
+
+def test_a_refused_patrol_report_says_its_photo_must_be_chosen_again(client_for, city):
+    grid = city.grids[0]
+    client = client_for("grid_worker")
+    report = {"kind": "report", "urgency": "normal", "text": "井盖缺失。", "lat": grid.centroid_lat}
+    refused = client.post(
+        reverse("appeals:patrol"),
+        report | {"photo": SimpleUploadedFile("scene.png", photo_png(), content_type="image/png")},
+    )
+    page = refused.content.decode()
+    # What was typed comes back; the photo cannot, and the grid worker is told so by the photo field.
+    assert "井盖缺失。" in page and PHOTO_DROPPED in page
+    assert not Appeal.objects.exists()
+    # Without a photo there is nothing to choose again.
+    assert PHOTO_DROPPED not in client.post(reverse("appeals:patrol"), report).content.decode()
+
+
 def test_intake_shows_where_the_address_places_the_appeal(client_for, city):
     client = client_for("dispatcher")
     assert (

@@ -123,6 +123,12 @@ class AppealForm(CategoryCascade):
             raise ValidationError("经纬度须同时填写，或都不填。")
         return cleaned
 
+    @property
+    def photo_dropped(self) -> bool:
+        """Whether a photo was sent with a form shown again for an error: browsers never send a file back,
+        so the person must choose it again, and is told so."""
+        return bool(self.is_bound and self.files.get("photo") and self.errors)
+
     def submission(self) -> dict:
         """Keyword arguments of services.submit_appeal for what the form asked."""
         data = self.cleaned_data
