@@ -339,6 +339,27 @@ def test_the_handler_signs_contacts_asks_for_time_and_resolves_with_evidence(cli
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
 
 
+def panel_names(response) -> list[str]:
+    return [panel.name for panel in response.context["panels"]]
+
+
+def test_an_extension_is_not_offered_while_one_awaits_its_decision(client_for, stages):
+    appeal = stages.in_progress()
+    client = client_for("handler")
+    assert "request_extension" in panel_names(client.get(reverse("appeals:detail", args=[appeal.pk])))
+    act(client, appeal, "request_extension", working_days=3, reason="需采购配件")
+    # A second request would only be refused (已有待审批的延期申请): not offered until the first is decided.
+    assert "request_extension" not in panel_names(client.get(reverse("appeals:detail", args=[appeal.pk])))
+    act(
+        client_for("supervisor"),
+        appeal,
+        "decide_extension",
+        extension=appeal.extensions.get().pk,
+        approve="no",
+    )
+    assert "request_extension" in panel_names(client.get(reverse("appeals:detail", args=[appeal.pk])))
+
+
 def test_the_handler_sees_the_citizen_contact_and_others_see_it_masked(client_for, stages):
     appeal = stages.dispatched()
     url = reverse("appeals:detail", args=[appeal.pk])

@@ -385,6 +385,11 @@ class ExtensionRequestForm(ActionForm):
     working_days = forms.IntegerField(label="延期工作日", min_value=1, max_value=60, initial=3)
     reason = _text("延期理由", rows=2)
 
+    @property
+    def offered(self) -> bool:
+        # One request at a time: while one awaits its decision, another would only be refused.
+        return not self.appeal.extensions.filter(decision=ExtensionDecision.PENDING).exists()
+
 
 class ExtensionDecisionForm(ChoosingForm):
     chosen = "extension"
