@@ -601,6 +601,20 @@ def test_a_citizen_submits_tracks_and_rates_without_an_account(client, stages, c
     assert (callback.via, callback.satisfaction) == ("online", "satisfied")
 
 
+def test_a_signed_in_citizen_rates_her_own_appeal_as_on_the_portal(client_for, stages, city):
+    appeal = stages.resolved(actor=city.accounts["citizen"], channel=Channel.WEB)
+    page = client_for("citizen").get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    # She rates; she is not a call-taker recording a callback, and rating at all she has not declined to.
+    assert "<summary>评价办理结果</summary>" in page and "确认评价办理结果" in page and "您的意见" in page
+    assert 'value="unrated"' not in page and "回访记录" not in page
+    act(client_for("citizen"), appeal, "callback", resolution="resolved", satisfaction="satisfied")
+    assert (appeal.callbacks.get().via, appeal.callbacks.get().satisfaction) == ("online", "satisfied")
+    # The dispatcher's callback keeps its call record and the citizen who would not rate.
+    other = stages.resolved()
+    desk = client_for("dispatcher").get(reverse("appeals:detail", args=[other.pk])).content.decode()
+    assert "<summary>回访</summary>" in desk and 'value="unrated"' in desk and "回访记录" in desk
+
+
 PORTAL_APPEAL = {"kind": "complaint", "title": "路灯不亮", "text": "小区门口路灯坏了三天。"}
 
 

@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from civicgrid.directory import selectors as directory_selectors
 from civicgrid.directory.forms import UnitChoiceField, UnitsChoiceField
-from civicgrid.directory.models import UnitKind
+from civicgrid.directory.models import Role, UnitKind
 from civicgrid.directory.scope import scope_of
 from civicgrid.grid.forms import LocationLevels
 from civicgrid.web.cascade import TreeLevels
@@ -37,6 +37,8 @@ CATEGORY_LEVELS = ("一级分类", "二级分类", "三级分类")
 INTAKE_CHANNELS = [
     (c.value, c.label) for c in (Channel.HOTLINE, Channel.WECHAT, Channel.APP, Channel.MAILBOX, Channel.WEB)
 ]
+# 未评价 is what a call-taker records when the citizen declines to rate; someone rating online has not.
+ONLINE_SATISFACTION = [c for c in Satisfaction.choices if c[0] != Satisfaction.UNRATED]
 RATINGS = [(5, "5 分 · 很好"), (4, "4 分 · 较好"), (3, "3 分 · 一般"), (2, "2 分 · 较差"), (1, "1 分 · 很差")]
 
 
@@ -269,6 +271,9 @@ class TrackForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    # What the action's panel is called when the workflow's name for it would mislead this actor.
+    panel_label = ""
+
     def __init__(self, *args, actor, appeal, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.actor, self.appeal = actor, appeal
@@ -431,16 +436,21 @@ class CallbackForm(ActionForm):
     satisfaction = forms.ChoiceField(label="是否满意", choices=Satisfaction.choices, widget=forms.RadioSelect)
     note = _text("回访记录", required=False, rows=2)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A dispatcher calls the citizen back; a citizen signed in rates her own appeal, as on the portal:
+        # she has not declined to rate, and writes her own opinion, not a call record.
+        if self.actor is not None and not scope_of(self.actor).has_role(Role.DISPATCHER):
+            self.panel_label = "评价办理结果"
+            self.fields["satisfaction"].choices = ONLINE_SATISFACTION
+            self.fields["note"].label = "您的意见"
+
 
 class CitizenRatingForm(CallbackForm):
     """The citizen's own verdict on the portal (群众网上评价). 未评价 is what a call-taker records when the
     citizen declines to rate; someone rating online has not declined."""
 
-    satisfaction = forms.ChoiceField(
-        label="是否满意",
-        choices=[c for c in Satisfaction.choices if c[0] != Satisfaction.UNRATED],
-        widget=forms.RadioSelect,
-    )
+    satisfaction = forms.ChoiceField(label="是否满意", choices=ONLINE_SATISFACTION, widget=forms.RadioSelect)
     note = _text("您的意见", required=False, rows=2)
 
 
