@@ -615,6 +615,15 @@ def test_a_signed_in_citizen_rates_her_own_appeal_as_on_the_portal(client_for, s
     assert "<summary>回访</summary>" in desk and 'value="unrated"' in desk and "回访记录" in desk
 
 
+def test_the_portal_fills_in_a_signed_in_residents_name_and_phone(client_for, client, city):
+    form = client_for("citizen").get(reverse("appeals:portal")).context["form"]
+    person = city.accounts["citizen"].person
+    assert (form["contact_name"].value(), form["contact_phone"].value()) == (person.name, person.phone)
+    # A visitor without an account starts from blank fields.
+    anonymous = client.get(reverse("appeals:portal")).context["form"]
+    assert (anonymous["contact_name"].value(), anonymous["contact_phone"].value()) == (None, None)
+
+
 PORTAL_APPEAL = {"kind": "complaint", "title": "路灯不亮", "text": "小区门口路灯坏了三天。"}
 
 
