@@ -180,6 +180,23 @@ def test_the_mine_screen_takes_a_study_session(party, course, client):
     assert StudyRecord.objects.filter(member=party.members[4]).count() == 1
 
 
+def test_a_refused_study_entry_keeps_what_was_typed(party, course, client):
+    client.force_login(party.accounts["member"])
+    url = reverse("party:study_self")
+    response = client.post(
+        url, {"course": course.pk, "studied_on": "2026-03-02", "hours": "0.1", "quiz_score": "88"}
+    )
+    form = response.context["study_form"]
+    # The member sees why, by the field, with her course, date and score still filled in.
+    assert response.status_code == 200 and "确保该值大于或等于0.25" in response.content.decode()
+    assert (form["course"].value(), form["studied_on"].value(), form["quiz_score"].value()) == (
+        str(course.pk),
+        "2026-03-02",
+        "88",
+    )
+    assert not StudyRecord.objects.filter(member=party.members[4]).exists()
+
+
 def test_someone_who_is_not_a_member_has_no_study_form(party, client):
     client.force_login(party.accounts["community_secretary"])
     assert client.post(reverse("party:study_self"), {}).status_code == 404

@@ -109,6 +109,11 @@ def mine(request):
     member = selectors.own_member(request.user)
     if member is None:
         return render(request, "party/not_member.html")
+    return _mine_page(request, member)
+
+
+def _mine_page(request, member, study_form=None):
+    """我的; `study_form` is a refused study entry, shown again with what was typed and why."""
     today = timezone.localdate()
     context = {
         "member": member,
@@ -116,7 +121,7 @@ def mine(request):
         "tasks": selectors.tasks_taken_by(member),
         "open_tasks": selectors.tasks_for(request.user).filter(status=TaskStatus.OPEN),
         "study": selectors.study_records_of(member)[:20],
-        "study_form": StudyForm(initial={"studied_on": today}),
+        "study_form": study_form or StudyForm(initial={"studied_on": today}),
         "reports": [(r, r.renewal_overdue_since(today)) for r in selectors.reports_of(member)],
     }
     return render(request, "party/mine.html", context)
@@ -563,13 +568,16 @@ def study_self(request):
     member = selectors.own_member(request.user)
     if member is None:
         raise Http404
-    _post_form(
-        request,
-        StudyForm(request.POST),
-        lambda actor, **data: services.record_study(member=member, actor=actor, **data),
-        "学习记录已登记，支部确认后计入学时和积分。",
-    )
-    return redirect("party:mine")
+    form = StudyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_study(member=member, actor=request.user, **form.cleaned_data)
+        except RuleViolation as violation:
+            form.add_error(None, str(violation))
+        else:
+            messages.success(request, "学习记录已登记，支部确认后计入学时和积分。")
+            return redirect("party:mine")
+    return _mine_page(request, member, study_form=form)
 
 
 @login_required
