@@ -343,6 +343,14 @@ def panel_names(response) -> list[str]:
     return [panel.name for panel in response.context["panels"]]
 
 
+@pytest.mark.parametrize(("stage", "forward"), [("dispatched", "sign"), ("signed", "first_contact")])
+def test_the_handlers_page_opens_the_way_forward_not_the_return(client_for, stages, stage, forward):
+    appeal = getattr(stages, stage)()
+    panels = client_for("handler").get(reverse("appeals:detail", args=[appeal.pk])).context["panels"]
+    assert (panels[0].name, panels[0].open) == (forward, True)
+    assert panels[-1].name == "return" and not panels[-1].open
+
+
 def test_an_extension_is_not_offered_while_one_awaits_its_decision(client_for, stages):
     appeal = stages.in_progress()
     client = client_for("handler")

@@ -347,9 +347,13 @@ def appeal_detail(request, pk: int):
     return _detail_page(request, selectors.appeal_for(request.user, pk))
 
 
+GIVING_BACK = frozenset({"return"})
+
+
 def _detail_page(request, appeal, refused: ActionPanel | None = None):
     """The appeal's page; `refused` replaces its panel, open, when an action was just refused."""
-    panels = _action_panels(request.user, appeal)
+    # Giving the appeal back is never the default: the way forward comes first, open.
+    panels = sorted(_action_panels(request.user, appeal), key=lambda panel: panel.name in GIVING_BACK)
     if refused is not None:
         panels = [refused if panel.name == refused.name else panel for panel in panels]
     elif panels:
