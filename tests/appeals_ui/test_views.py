@@ -632,6 +632,19 @@ def test_the_portal_fills_in_a_signed_in_residents_name_and_phone(client_for, cl
     assert (anonymous["contact_name"].value(), anonymous["contact_phone"].value()) == (None, None)
 
 
+def test_a_resident_finds_her_own_list_and_a_handler_his_units_from_the_inbox(client_for, stages, city):
+    page = client_for("citizen").get(reverse("appeals:list")).content.decode()
+    # Nothing submitted yet: her list says so and where to start.
+    assert "<h1>我的诉求</h1>" in page and f'<a href="{reverse("appeals:portal")}">我要反映' in page
+    assert "<h1>诉求</h1>" in client_for("secretary").get(reverse("appeals:list")).content.decode()
+    # The inbox holds the work at hand; the unit's resolved and closed appeals are one link away.
+    resolved = stages.resolved()
+    inbox = client_for("handler").get(reverse("appeals:inbox")).content.decode()
+    assert resolved.title not in inbox and f'href="{reverse("appeals:list")}"' in inbox
+    listed = client_for("handler").get(reverse("appeals:list")).content.decode()
+    assert "<h1>诉求</h1>" in listed and resolved.title in listed
+
+
 PORTAL_APPEAL = {"kind": "complaint", "title": "路灯不亮", "text": "小区门口路灯坏了三天。"}
 
 

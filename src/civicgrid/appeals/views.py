@@ -386,8 +386,12 @@ def appeal_list(request):
     page = Paginator(form.filter(selectors.appeals_for(request.user)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    scope = scope_of(request.user)
+    # Without an area or a unit, an account sees only the appeals it submitted: a resident's own list.
+    own_only = not (scope.everything or scope.grid_paths or scope.unit_ids)
     context = {
-        "title": "诉求",
+        "title": "我的诉求" if own_only else "诉求",
+        "own_only": own_only,
         "form": form,
         "page": page,
         "q": form.cleaned_data.get("q", "") if form.is_valid() else "",
