@@ -645,6 +645,23 @@ def test_a_resident_finds_her_own_list_and_a_handler_his_units_from_the_inbox(cl
     assert "<h1>诉求</h1>" in listed and resolved.title in listed
 
 
+def test_a_citizen_rating_online_is_told_when_her_appeal_is_handled_again(client, stages):
+    appeal = stages.resolved()
+    client.post(reverse("appeals:track"), {"code": appeal.tracking_code})
+    response = client.post(
+        reverse("appeals:rate"), {"resolution": "unresolved", "satisfaction": "dissatisfied"}, follow=True
+    )
+    appeal.refresh_from_db()
+    assert appeal.reopen_count == 1
+    assert "感谢您的评价！诉求已转回承办单位重新办理" in messages_of(response)[0]
+    satisfied = stages.resolved()
+    client.post(reverse("appeals:track"), {"code": satisfied.tracking_code})
+    response = client.post(
+        reverse("appeals:rate"), {"resolution": "resolved", "satisfaction": "satisfied"}, follow=True
+    )
+    assert messages_of(response) == ["感谢您的评价！"]
+
+
 PORTAL_APPEAL = {"kind": "complaint", "title": "路灯不亮", "text": "小区门口路灯坏了三天。"}
 
 

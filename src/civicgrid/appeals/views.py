@@ -617,8 +617,13 @@ def rate(request):
         messages.error(request, refusal)
     elif form.is_valid():
         appeal = selectors.appeal_with_tracking_code(code)
+        reopens = appeal.reopen_count
         work = partial(services.record_callback, appeal, tracking_code=code, **form.cleaned_data)
-        _attempt(request, work, done="感谢您的评价！")
+        if _attempt(request, work) is not None:
+            appeal.refresh_from_db()
+            # Not resolved or not satisfied may send the appeal back to be handled again: she is told so.
+            again = "诉求已转回承办单位重新办理，请留意办理进度。" if appeal.reopen_count > reopens else ""
+            messages.success(request, f"感谢您的评价！{again}")
     else:
         _form_refused(request, form)
     return redirect("appeals:track")
