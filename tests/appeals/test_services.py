@@ -309,6 +309,23 @@ def test_extension_rejected_keeps_the_deadline(city, life):
     assert Appeal.objects.get(pk=appeal.pk).resolve_due == appeal.resolve_due
 
 
+def test_a_request_nobody_decided_is_withdrawn_when_the_round_is_answered_or_given_back(city, life):
+    appeal = life.in_progress()
+    pending = services.request_extension(appeal, actor=life.handler, working_days=2, reason="材料未到")
+    services.resolve_appeal(appeal, actor=life.handler, reply="已修复。")
+    pending.refresh_from_db()
+    assert pending.decision == ExtensionDecision.WITHDRAWN and pending.decision_note.startswith("办结时")
+    # Given back with a request pending, the next round may still ask for its own.
+    returned = life.signed()
+    services.request_extension(returned, actor=life.handler, working_days=2, reason="需协调")
+    services.return_appeal(returned, actor=life.handler, reason="非本单位职责")
+    assert returned.extensions.get().decision == ExtensionDecision.WITHDRAWN
+    services.dispatch_appeal(returned, unit=city.units["department"], actor=life.dispatcher)
+    services.sign_appeal(returned, actor=life.handler)
+    services.request_extension(returned, actor=life.handler, working_days=3, reason="需协调多部门")
+    assert returned.extensions.filter(decision=ExtensionDecision.PENDING).count() == 1
+
+
 # --- callback, reopen, supervision -----------------------------------------------------------------------
 
 

@@ -433,6 +433,8 @@ class ExtensionDecision(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "未批准"
+    # Answered (办结) or given back (退回) before anyone decided: nothing is left to extend.
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class ExtensionRequest(models.Model):

@@ -157,8 +157,13 @@ def appeal_contact_for(actor, appeal: Appeal) -> ContactView | None:
 
 
 def notifications_for(actor) -> QuerySet[Notification]:
+    """The actor's own notifications and his units' (a unit's are shared by its staff), newest first."""
     scope = scope_of(actor)
     return Notification.objects.filter(Q(recipient_unit_id__in=scope.unit_ids) | Q(recipient_account=actor))
+
+
+def unread_notification_count(actor) -> int:
+    return notifications_for(actor).filter(read_at=None).count()
 
 
 # --- the public citizen portal -------------------------------------------------------------------------

@@ -60,7 +60,7 @@ from .models import (
     WhistleSummons,
 )
 from .routing import routing_table
-from .selectors import dispatch_suggestion
+from .selectors import dispatch_suggestion, notifications_for
 from .urgency import flag_record, raises_urgency
 
 # Unambiguous when read aloud or copied by hand: no 0/O, 1/I/L; 31^10 ≈ 8·10^14 codes, not guessable.
@@ -205,6 +205,15 @@ def _acting_account(actor):
 
 def notify(*, text: str, link: str = "", unit: Unit | None = None, account=None) -> Notification:
     return Notification.objects.create(recipient_unit=unit, recipient_account=account, text=text, link=link)
+
+
+def mark_notifications_read(actor, pks: Iterable[int] | None = None) -> int:
+    """Mark the actor's unread notifications read: those named, or all. A unit's notification is read for
+    its whole staff once one of them has opened it, as a shared in-tray is. Returns how many changed."""
+    unread = notifications_for(actor).filter(read_at=None)
+    if pks is not None:
+        unread = unread.filter(pk__in=pks)
+    return unread.update(read_at=timezone.now())
 
 
 # --- intake --------------------------------------------------------------------------------------------
@@ -571,6 +580,7 @@ def return_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     reason = _required(reason, "reason_required", "退回须说明理由。")
     now = timezone.now()
     unit_id = appeal.main_unit_id
+    _withdraw_pending_extension(appeal, now, "退回时尚未审批，自动撤回。")
     _clear_round(appeal, now)
     _apply(appeal, transition, actor, at=now, note=reason, data={"unit": unit_id})
     return appeal
@@ -650,6 +660,14 @@ def decide_extension(
     return extension
 
 
+def _withdraw_pending_extension(appeal: Appeal, at: dt.datetime, note: str) -> None:
+    """The round is answered or given back: a request nobody decided has nothing left to extend (and would
+    block the next round's request)."""
+    appeal.extensions.filter(decision=ExtensionDecision.PENDING).update(
+        decision=ExtensionDecision.WITHDRAWN, decided_at=at, decision_note=note
+    )
+
+
 @transaction.atomic
 def resolve_appeal(appeal: Appeal, *, actor, reply: str, evidence: Sequence[UploadedFile] = ()) -> Appeal:
     """办结: the 主办 unit answers the citizen, with evidence of what was done (photos, documents)."""
@@ -659,6 +677,7 @@ def resolve_appeal(appeal: Appeal, *, actor, reply: str, evidence: Sequence[Uplo
     uploads = [(upload, check_attachment(upload)) for upload in evidence]
     now = timezone.now()
     appeal.resolved_at = now
+    _withdraw_pending_extension(appeal, now, "办结时尚未审批，自动撤回。")
     stored = _store_attachments(appeal, uploads, AttachmentKind.EVIDENCE, actor, now)
     _apply(
         appeal,

@@ -16,6 +16,9 @@ urlpatterns = [
     path("patrol/", views.patrol, name="patrol"),
     path("patrol/locate/", views.locate_preview, name="locate"),
     path("supervision/", views.supervision, name="supervision"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", views.open_notification, name="open_notification"),
+    path("notifications/read-all/", views.read_all_notifications, name="read_all_notifications"),
     path("categories/", views.category_options, name="categories"),
     path("locations/", views.location_options, name="locations"),
     # The public citizen portal: no login.

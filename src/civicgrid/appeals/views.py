@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -473,9 +473,42 @@ def inbox(request):
         "handling": [a for a in main if a.status != Status.DISPATCHED],
         "assisting": [a for a in appeals if a.main_unit_id not in units and a.pk not in summoned],
         "summonses": summonses,
-        "notifications": selectors.notifications_for(actor)[:SECTION_ROWS],
+        "notifications": selectors.notifications_for(actor)[:INBOX_NOTIFICATIONS],
+        "unread": selectors.unread_notification_count(actor),
     }
     return render(request, "appeals/inbox.html", context)
+
+
+# --- notifications -----------------------------------------------------------------------------------------
+
+# Notifications shown on the inbox before pointing to the full list.
+INBOX_NOTIFICATIONS = 10
+
+
+@login_required
+def notifications(request):
+    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = selectors.unread_notification_count(request.user)
+    return render(request, "appeals/notifications.html", {"page": page, "unread": unread})
+
+
+@login_required
+def open_notification(request, pk: int):
+    """Follow a notification's link, marking it read on the way."""
+    notification = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
+    services.mark_notifications_read(request.user, [pk])
+    # The platform writes the links itself; still, only an address on this site is followed.
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, {request.get_host()}):
+        return redirect(notification.link)
+    return redirect("appeals:notifications")
+
+
+@login_required
+@require_POST
+def read_all_notifications(request):
+    changed = services.mark_notifications_read(request.user)
+    messages.success(request, f"已将 {changed} 条通知标为已读。" if changed else "没有未读通知。")
+    return redirect("appeals:notifications")
 
 
 # --- the grid worker's patrol report -----------------------------------------------------------------------

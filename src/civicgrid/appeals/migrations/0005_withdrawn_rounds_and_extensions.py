@@ -21,4 +21,19 @@ class Migration(migrations.Migration):
                 choices=[("main", "主办"), ("assisting", "协办")], max_length=16, verbose_name="工单性质"
             ),
         ),
+        migrations.AlterField(
+            model_name="extensionrequest",
+            name="decision",
+            field=models.CharField(
+                choices=[
+                    ("pending", "待审批"),
+                    ("approved", "已批准"),
+                    ("rejected", "未批准"),
+                    ("withdrawn", "已撤回"),
+                ],
+                default="pending",
+                max_length=16,
+                verbose_name="审批结果",
+            ),
+        ),
     ]
