@@ -51,6 +51,7 @@ CASES = [
     ("lat-without-lng", "post", APPEALS, as_json(lat=32.0), "application/json", {}, 400, "invalid"),
     ("lat-huge", "post", APPEALS, as_json(lat=1e308, lng=1), "application/json", {}, 400, "invalid"),
     ("category-unknown", "post", APPEALS, as_json(category=99999), "application/json", {}, 400, "invalid"),
+    ("phone", "post", APPEALS, as_json(contact_phone="12"), "application/json", {}, 400, "invalid_phone"),
     ("category-string", "post", APPEALS, as_json(category="1"), "application/json", {}, 400, "invalid"),
     ("category-huge", "post", APPEALS, as_json(category=10**30), "application/json", {}, 400, "invalid"),
     (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from civicgrid.directory import selectors as directory_selectors
-from civicgrid.directory.forms import UnitChoiceField, UnitsChoiceField
+from civicgrid.directory.forms import PhoneField, UnitChoiceField, UnitsChoiceField
 from civicgrid.directory.models import Role, UnitKind
 from civicgrid.directory.scope import scope_of
 from civicgrid.grid.forms import LocationLevels
@@ -96,9 +96,7 @@ class AppealForm(CategoryCascade):
         help_text="JPEG、PNG 或 WebP，10 MB 以内。",
     )
     contact_name = forms.CharField(label="诉求人姓名", max_length=50, required=False)
-    contact_phone = forms.CharField(
-        label="联系电话", max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
-    )
+    contact_phone = PhoneField(label="联系电话")
     contact_address = forms.CharField(label="联系地址", max_length=200, required=False)
     is_anonymous = forms.BooleanField(label="匿名（不向承办单位透露诉求人身份）", required=False)
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civicgrid.directory.models import Role, Unit
+from civicgrid.directory.phones import normalised_phone
 from civicgrid.directory.scope import Scope, scope_of
 from civicgrid.grid.addresses import compound_named_in
 from civicgrid.grid.locate import locate
@@ -267,6 +268,10 @@ def register_appeal(
     text = _required(text, "text_required", "请填写诉求内容。")
     if (lat is None) != (lng is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180)):
         raise AppealError("invalid_location", "位置坐标无效。")
+    try:
+        contact_phone = normalised_phone(contact_phone)
+    except ValueError as error:
+        raise AppealError("invalid_phone", str(error)) from error
     uploads = [(upload, check_attachment(upload)) for upload in attachments]
     if compound is not None and grid is None:
         grid = compound.grid
@@ -334,7 +339,7 @@ def register_appeal(
         AppealContact.objects.create(
             appeal=appeal,
             name=contact_name.strip(),
-            phone=contact_phone.strip(),
+            phone=contact_phone,
             address_detail=contact_address.strip(),
         )
     _store_attachments(appeal, uploads, AttachmentKind.CITIZEN, actor, now)

@@ -1,10 +1,30 @@
-"""Choosing units on a form: a district has a hundred or more, so they are offered under their kind
-(政府部门, 街道办事处, 社区居委会, 物业公司, …), in the order UnitKind declares."""
+"""Form fields for people and units: a phone number as people type it, and units offered under their kind
+(政府部门, 街道办事处, 社区居委会, 物业公司, …), in the order UnitKind declares — a district has a hundred
+or more."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from .models import UnitKind
+from .phones import normalised_phone
+
+
+class PhoneField(forms.CharField):
+    """A mobile or a landline with its area code, written one way (phones.normalised_phone)."""
+
+    widget = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        try:
+            return normalised_phone(super().clean(value))
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid_phone") from error
 
 
 class UnitsByKind(ModelChoiceIterator):

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 
+from civicgrid.directory.forms import PhoneField
+
 from .models import CommitteeRole, MemberStatus, PartyMember, StudyCourse, TaskKind, WrittenOpinion
 from .rules.points import points_scheme
 from .rules.recruitment import FullMembershipOutcome, RuleSet, Step
@@ -35,7 +37,7 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
 class ApplicationForm(PartyForm):
     name = forms.CharField(label="申请人姓名", max_length=50)
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    phone = PhoneField(label="手机号", max_length=20)
     birth_date = forms.DateField(label="出生日期", widget=DATE)
 
 
@@ -331,7 +333,7 @@ class TransferForm(PartyForm):
 
 class MailboxForm(PartyForm):
     sender_name = forms.CharField(label="您的姓名", max_length=50)
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    phone = PhoneField(label="联系电话", max_length=20)
     subject = forms.CharField(label="主题", max_length=100)
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 5}))
 
