@@ -89,10 +89,12 @@ def test_report_arrival_needs_a_summons():
     )
 
 
-def test_citizen_acts_on_her_own_appeal_only():
-    citizen = scope(Role.CITIZEN)
-    assert code_of("callback", Status.RESOLVED, standing(citizen)) == "out_of_scope"
-    assert check_transition("callback", Status.RESOLVED, standing(citizen, is_owner=True))
+@pytest.mark.parametrize("role", [Role.CITIZEN, Role.PARTY_MEMBER])
+def test_a_resident_acts_on_her_own_appeal_only(role):
+    # A party member reports through the portal as anyone does, and rates what he reported.
+    resident = scope(role)
+    assert code_of("callback", Status.RESOLVED, standing(resident)) == "out_of_scope"
+    assert check_transition("callback", Status.RESOLVED, standing(resident, is_owner=True))
 
 
 def test_administrator_reaches_everything_but_not_the_system_only_reopen():

@@ -621,6 +621,10 @@ def test_a_signed_in_citizen_rates_her_own_appeal_as_on_the_portal(client_for, s
     other = stages.resolved()
     desk = client_for("dispatcher").get(reverse("appeals:detail", args=[other.pk])).content.decode()
     assert "<summary>回访</summary>" in desk and 'value="unrated"' in desk and "回访记录" in desk
+    # A party member rates what he reported as anyone does.
+    his = stages.resolved(actor=city.accounts["party_member"], channel=Channel.WEB)
+    act(client_for("party_member"), his, "callback", resolution="resolved", satisfaction="satisfied")
+    assert his.callbacks.get().via == "online"
 
 
 def test_the_portal_fills_in_a_signed_in_residents_name_and_phone(client_for, client, city):

@@ -10,7 +10,8 @@ Reach, per role kind:
   (someone has to place them, and they are the district's until then);
 - department handlers act through their unit, as the action's `unit_reach` says: the 主办 unit, a summoned
   unit (吹哨报到), or a 主办 unit that governs an area (street office, community committee);
-- citizens act on their own appeals, or anyone holding the tracking code (online callback);
+- residents (citizens, party members) act on their own appeals, or anyone holding the tracking code
+  (online callback);
 - SYSTEM is the platform itself (auto-dispatch, the deadline sweep, a reopen after an unsatisfied callback).
 """
 
@@ -39,6 +40,8 @@ HANDLING_STATUSES = frozenset({Status.SIGNED, Status.IN_PROGRESS})
 # Area roles that oversee the whole intake, so also see and act on appeals without a grid: the district's
 # figures include appeals not yet located, and a leader may supervise them.
 UNLOCATED_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER})
+# Residents act on the appeals they submitted themselves: a party member reports and rates as anyone does.
+RESIDENT_ROLES = (Role.CITIZEN, Role.PARTY_MEMBER)
 
 
 def sees_unlocated(scope) -> bool:
@@ -83,7 +86,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("request_extension", "申请延期", HANDLING_STATUSES, None, [R.DEPARTMENT_HANDLER]),
         _t("decide_extension", "审批延期", HANDLING_STATUSES, None, [R.DISPATCHER, R.SUPERVISOR]),
         _t("resolve", "办结", [S.IN_PROGRESS], S.RESOLVED, [R.DEPARTMENT_HANDLER]),
-        _t("callback", "回访", [S.RESOLVED], S.CALLED_BACK, [R.DISPATCHER, R.CITIZEN]),
+        _t("callback", "回访", [S.RESOLVED], S.CALLED_BACK, [R.DISPATCHER, *RESIDENT_ROLES]),
         _t("reopen", "重办", [S.CALLED_BACK], S.DISPATCHED, [SYSTEM]),
         _t("close", "归档", [S.CALLED_BACK], S.CLOSED, [R.DISPATCHER, R.SUPERVISOR]),
         _t("supervise", "督办", OPEN_STATUSES, None, [R.SUPERVISOR, R.LEADER, SYSTEM]),
@@ -175,7 +178,7 @@ def _reaches(role: str, transition: Transition, standing: Standing) -> bool:
         if standing.grid_path is None:
             return role in UNLOCATED_ROLES
         return scope.covers_grid_path(standing.grid_path)
-    if role == Role.CITIZEN:
+    if role in RESIDENT_ROLES:
         return standing.is_owner
     if role == Role.DEPARTMENT_HANDLER:
         return _unit_reaches(transition.unit_reach, scope.unit_ids, standing)
