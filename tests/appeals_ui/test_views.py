@@ -254,6 +254,9 @@ def test_a_refused_action_shows_its_panel_again_with_what_was_chosen(client_for,
     assert '<details class="action action-amend" open>' in page
     assert f'<option value="{street.pk}" selected>' in page  # the street chosen is still chosen
     assert '<details class="action action-dispatch">' in page  # and the other panels folded
+    # Opened again without posting (a reload after refusing to resubmit), its address leads to the appeal.
+    again = client_for("dispatcher").get(reverse("appeals:act", args=[appeal.pk, "amend"]))
+    assert again.status_code == 302 and again.url == reverse("appeals:detail", args=[appeal.pk])
 
 
 def test_the_location_selects_need_a_login(client, city):

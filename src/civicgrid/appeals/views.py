@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from civicgrid.directory.models import Role
 from civicgrid.directory.scope import scope_of
@@ -231,11 +231,14 @@ def _extension_panels(actor) -> Section:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def appeal_action(request, pk: int, action: str):
     appeal = selectors.appeal_for(request.user, pk)
     if action not in ACTIONS:
         raise Http404("没有这个操作")
+    if request.method == "GET":
+        # The address a refused action was shown at, opened again (a reload, a bookmark): the appeal's page.
+        return redirect("appeals:detail", appeal.pk)
     spec = ACTIONS[action]
     form = spec.form(request.POST, request.FILES, actor=request.user, appeal=appeal)
     if form.is_valid():
