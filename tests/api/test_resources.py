@@ -104,3 +104,18 @@ def test_the_schema_and_an_offline_docs_page(api):
     assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
     local = [a.removeprefix("/static/") for a in assets if a.startswith("/static/")]
     assert local and all(finders.find(a) for a in local), local
+
+
+def test_a_department_reads_its_notifications_and_marks_them_read(api, keys, city, dispatched):
+    services.supervise_appeal(dispatched, actor=city.accounts["supervisor"], reason="群众反映强烈")
+    services.notify(account=city.accounts["secretary"], text="别人的通知")
+    department = keys["department"].headers
+    rows = listed(api, keys["department"], "/api/v1/notifications/?unread=true")
+    assert [row["unread"] for row in rows] == [True] and "被督办" in rows[0]["text"]
+    read = api.post(f"/api/v1/notifications/{rows[0]['id']}/read/", **department)
+    assert read.status_code == 200 and read.json()["read_at"] and not read.json()["unread"]
+    assert listed(api, keys["department"], "/api/v1/notifications/?unread=true") == []
+    assert api.post("/api/v1/notifications/read-all/", **department).json() == {"marked": 0}
+    # A read-only key may mark read; another's notification is not there to mark.
+    others = api.post(f"/api/v1/notifications/{rows[0]['id']}/read/", **keys["dashboard"].headers)
+    assert others.status_code == 404

@@ -19,6 +19,7 @@ from civicgrid.appeals.models import (
     DispatchRule,
     DueState,
     Kind,
+    Notification,
     Resolution,
     Satisfaction,
     Status,
@@ -115,6 +116,25 @@ class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "level", "parent", "sort_order"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "text", "link", "created_at", "read_at", "unread"]
+
+    def get_unread(self, notification) -> bool:
+        return notification.read_at is None
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="只看未读")
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="标为已读的条数")
 
 
 class UnitSerializer(serializers.ModelSerializer):

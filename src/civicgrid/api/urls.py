@@ -11,6 +11,7 @@ router.register("units", views.UnitViewSet, basename="unit")
 router.register("grids", views.GridViewSet, basename="grid")
 router.register("compounds", views.CompoundViewSet, basename="compound")
 router.register("dispatch-rules", views.DispatchRuleViewSet, basename="dispatch-rule")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 app_name = "api"
 urlpatterns = [

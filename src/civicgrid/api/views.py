@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from civicgrid.appeals import services as appeal_services
 from civicgrid.appeals.errors import WorkflowError
 from civicgrid.appeals.models import Appeal, Channel
-from civicgrid.appeals.selectors import appeal_timeline, appeals_for, attachment_of
+from civicgrid.appeals.selectors import appeal_timeline, appeals_for, attachment_of, notifications_for
 from civicgrid.directory.selectors import units_for
 from civicgrid.grid.selectors import compounds_for, grids_for
 
@@ -85,6 +85,34 @@ class CategoryViewSet(ReadableViewSet):
     selector = staticmethod(lambda actor: categories())
     serializer_class = s.CategorySerializer
     filters = s.CategoryFilterSerializer
+
+
+@extend_schema_view(list=extend_schema(parameters=[s.NotificationFilterSerializer]))
+class NotificationViewSet(ReadableViewSet):
+    """The caller's notifications and his units' (督办, deadlines, 吹哨, 改派 …), newest first. Marking one
+    read marks it for the unit's whole staff, as on the screens; a key with `read` may do it."""
+
+    selector = staticmethod(notifications_for)
+    serializer_class = s.NotificationSerializer
+    filters = s.NotificationFilterSerializer
+    write_scope = ApiScope.READ
+
+    def narrow(self, queryset, criteria: dict):
+        unread = criteria.get("unread")
+        return queryset if unread is None else queryset.filter(read_at__isnull=unread)
+
+    @extend_schema(request=None, responses=s.NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        appeal_services.mark_notifications_read(request.user, [notification.pk])
+        notification.refresh_from_db()
+        return Response(s.NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses=s.MarkedSerializer)
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": appeal_services.mark_notifications_read(request.user)})
 
 
 @extend_schema_view(list=extend_schema(parameters=[s.UnitFilterSerializer]))
