@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 class Channel(models.TextChoices):
@@ -627,7 +628,7 @@ class Notification(models.Model):
     )
     text = models.CharField("内容", max_length=300)
     link = models.CharField("链接", max_length=200, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
     class Meta:

@@ -205,7 +205,10 @@ def _acting_account(actor):
 
 
 def notify(*, text: str, link: str = "", unit: Unit | None = None, account=None) -> Notification:
-    return Notification.objects.create(recipient_unit=unit, recipient_account=account, text=text, link=link)
+    # Stamped by this module's clock, as events are (the demo replays lives on a clock of its own).
+    return Notification.objects.create(
+        recipient_unit=unit, recipient_account=account, text=text, link=link, created_at=timezone.now()
+    )
 
 
 def mark_notifications_read(actor, pks: Iterable[int] | None = None) -> int:
