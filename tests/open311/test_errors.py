@@ -31,6 +31,7 @@ CASES = [
     ("lat-without-long", "post", "requests", form(long=None), 400),
     ("lat-out-of-range", "post", "requests", form(lat=95), 400),
     ("long-not-a-number", "post", "requests", form(long="东经"), 400),
+    ("phone-too-short", "post", "requests", form(phone="12"), 400),
     ("lat-infinite", "post", "requests", form(lat="inf"), 400),
     ("description-too-long", "post", "requests", form(description="长" * 4001), 400),
     ("media-url-not-a-url", "post", "requests", form(media_url="javascript:alert(1)"), 400),
