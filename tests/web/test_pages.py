@@ -56,6 +56,23 @@ def test_home_has_a_panel_for_the_role(client, city, account_key, title):
     assert [panel.title for panel in response.context["panels"]] == [title]
 
 
+@pytest.mark.parametrize(
+    ("account_key", "chip"),
+    [
+        ("handler", "部门承办人 · 区城市管理局"),
+        # Same role, but the unit is a property company: its staff are 物业承办人 to everyone.
+        ("property_handler", "物业承办人 · 安居物业公司"),
+        ("grid_worker", "网格员 · 第1街道1社区第1网格"),
+    ],
+)
+def test_role_chip_names_the_role_as_the_unit_calls_it(client, city, account_key, chip):
+    html = page_of(client, city.accounts[account_key], "web:home").content.decode()
+    assert f"<li>{chip}</li>" in html
+    person = city.accounts[account_key].person
+    html = page_of(client, city.accounts["admin"], "web:person_detail", person.pk).content.decode()
+    assert f"<li>{chip}</li>" in html
+
+
 def test_district_totals_count_every_level(client, city):
     response = page_of(client, city.accounts["leader"], "web:home")
     totals = dict(response.context["panels"][0].context["totals"])

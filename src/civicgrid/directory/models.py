@@ -148,4 +148,21 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         where = self.grid or self.unit or "全平台"
-        return f"{self.account} · {self.get_role_display()} · {where}"
+        return f"{self.account} · {self.title} · {where}"
+
+    @property
+    def title(self) -> str:
+        """The role as its holder is called: a handler at a property company is 物业承办人, not 部门承办人."""
+        if (
+            self.role == Role.DEPARTMENT_HANDLER
+            and self.unit_id
+            and self.unit.kind == UnitKind.PROPERTY_COMPANY
+        ):
+            return "物业承办人"
+        return self.get_role_display()
+
+    @property
+    def label(self) -> str:
+        """The role chip: title and where it applies, e.g. 网格员 · 梅园新村社区第1网格."""
+        where = self.grid.name if self.grid_id else self.unit.name if self.unit_id else "全平台"
+        return f"{self.title} · {where}"
