@@ -26,6 +26,10 @@ class PartyForm(forms.Form):
 
 
 class MemberChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("empty_label", "请选择党员")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, member: PartyMember) -> str:
         return f"{member}（{member.get_status_display()}）"
 
@@ -89,7 +93,11 @@ def _step_fields(step: Step, rules: RuleSet, members, groups) -> dict[str, forms
             "special_reason": forms.CharField(label="特殊情况说明（超过三个月审批时填写）", required=False)
         }
     if step.number == 19:
-        return {"group": forms.ModelChoiceField(label="编入党小组", queryset=groups, required=False)}
+        return {
+            "group": forms.ModelChoiceField(
+                label="编入党小组", queryset=groups, required=False, empty_label="暂不编入党小组"
+            )
+        }
     if step.number == 23:
         return {
             "outcome": forms.ChoiceField(label="转正结论", choices=FullMembershipOutcome.CHOICES),
@@ -146,8 +154,10 @@ class MeetingForm(PartyForm):
     def __init__(self, *args, members, due, **kwargs):
         super().__init__(*args, **kwargs)
         self.members = list(due)
-        self.fields["chair"] = MemberChoiceField(label="主持人", queryset=members)
-        self.fields["recorder"] = MemberChoiceField(label="记录人", queryset=members)
+        self.fields["chair"] = MemberChoiceField(label="主持人", queryset=members, empty_label="请选择主持人")
+        self.fields["recorder"] = MemberChoiceField(
+            label="记录人", queryset=members, empty_label="请选择记录人"
+        )
         for member in self.members:
             self.fields[f"present_{member.pk}"] = forms.BooleanField(
                 label=str(member), required=False, initial=True
@@ -243,14 +253,16 @@ class PointsForm(PartyForm):
 class StudyForm(PartyForm):
     """学习登记 on 我的: a member records a session of one of the branch's courses."""
 
-    course = forms.ModelChoiceField(label="课程", queryset=StudyCourse.objects.order_by("title"))
+    course = forms.ModelChoiceField(
+        label="课程", queryset=StudyCourse.objects.order_by("title"), empty_label="请选择课程"
+    )
     studied_on = forms.DateField(label="学习日期", widget=DATE)
     hours = forms.DecimalField(label="学时", max_digits=6, decimal_places=2, min_value=Decimal("0.25"))
     quiz_score = forms.IntegerField(label="测验成绩（可不填）", min_value=0, max_value=100, required=False)
 
 
 class VolunteerShiftForm(PartyForm):
-    post = forms.ModelChoiceField(label="服务岗位", queryset=None)
+    post = forms.ModelChoiceField(label="服务岗位", queryset=None, empty_label="请选择服务岗位")
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
     served_on = forms.DateField(label="服务日期", widget=DATE)
     service_hours = forms.DecimalField(label="服务时长（小时）", max_digits=6, decimal_places=2, min_value=0)
@@ -321,7 +333,9 @@ class AppraisalForm(PartyForm):
 
 class TransferForm(PartyForm):
     member = MemberChoiceField(label="党员", queryset=PartyMember.objects.none())
-    to_organisation = forms.ModelChoiceField(label="转入党支部", queryset=None, required=False)
+    to_organisation = forms.ModelChoiceField(
+        label="转入党支部", queryset=None, required=False, empty_label="请选择（平台外的填写下一栏）"
+    )
     to_name = forms.CharField(label="或平台外党组织名称", max_length=100, required=False)
     issued_on = forms.DateField(label="开具日期", widget=DATE)
 
@@ -345,7 +359,7 @@ class CommunityTaskForm(PartyForm):
 
 
 class UnitReportForm(PartyForm):
-    unit = forms.ModelChoiceField(label="报到单位", queryset=None)
+    unit = forms.ModelChoiceField(label="报到单位", queryset=None, empty_label="请选择报到单位")
     reported_on = forms.DateField(label="报到日期", widget=DATE)
 
     def __init__(self, *args, units, **kwargs):
