@@ -684,6 +684,39 @@ def test_the_portal_limits_submissions_per_address_and_keeps_what_was_typed(clie
     assert client.post(reverse("appeals:portal"), PORTAL_APPEAL, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
+def test_a_pdf_is_no_photo_and_the_portal_says_so_by_the_field_keeping_the_rest(client, db, settings):
+    page = client.get(reverse("appeals:portal")).content.decode()
+    assert "JPEG、PNG 或 WebP，10 MB 以内。" in page  # what the photo field says it takes ...
+    pdf = SimpleUploadedFile("检测报告.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    refused = client.post(reverse("appeals:portal"), PORTAL_APPEAL | {"photo": pdf})
+    # ... is what it takes: a PDF is refused by the photo field, the rest kept, and no appeal registered.
+    assert refused.status_code == 200 and not Appeal.objects.exists()
+    assert refused.context["form"].errors["photo"] == [
+        "“检测报告.pdf”不是照片，请选择 JPEG、PNG 或 WebP 格式的图片。"
+    ]
+    page = refused.content.decode()
+    assert "小区门口路灯坏了三天。" in page and PHOTO_DROPPED not in page  # the refusal says why itself
+    png = SimpleUploadedFile("路灯.png", photo_png(), content_type="image/png")
+    assert client.post(reverse("appeals:portal"), PORTAL_APPEAL | {"photo": png}).status_code == 302
+    assert Appeal.objects.get().attachments.get().content_type == "image/png"
+    # The hint follows the configured limit.
+    settings.CIVICGRID_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    assert "JPEG、PNG 或 WebP，5 MB 以内。" in client.get(reverse("appeals:portal")).content.decode()
+
+
+def test_patrol_and_intake_photos_are_images_too(client_for, city):
+    video = SimpleUploadedFile("scene.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")
+    report = {"kind": "report", "urgency": "normal", "title": "占道经营", "text": "路口占道经营。"}
+    refused = client_for("grid_worker").post(reverse("appeals:patrol"), report | {"photo": video})
+    assert "“scene.mp4”不是照片" in refused.content.decode()
+    pdf = SimpleUploadedFile("来电记录.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+    refused = client_for("dispatcher").post(
+        reverse("appeals:intake"), report | {"channel": "hotline", "kind": "complaint", "photo": pdf}
+    )
+    assert "“来电记录.pdf”不是照片" in refused.content.decode()
+    assert not Appeal.objects.exists()
+
+
 def test_the_portal_limits_tracking_code_lookups(client, db, settings):
     settings.CIVICGRID_PORTAL_LOOKUP_RATE = "1/min"
     assert "查询码不存在" in client.post(reverse("appeals:track"), {"code": "ZZZZZZZZZZ"}).content.decode()

@@ -27,6 +27,35 @@ EXTENSIONS = {
 }
 
 
+# The names people know the image types by. A field that asks for a 照片 (portal, patrol, intake) takes the
+# allowed image types only; the other paths take every allowed type (a 办理凭证 may be a scanned PDF).
+IMAGE_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP"}
+
+
+def photo_types() -> list[str]:
+    return [t for t in appeals_setting("ATTACHMENT_CONTENT_TYPES") if t in IMAGE_NAMES]
+
+
+def _photo_formats() -> str:
+    names = [IMAGE_NAMES[t] for t in photo_types()]
+    return f"{'、'.join(names[:-1])} 或 {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def photo_hint() -> str:
+    """The help text of a photo field, from the types and the size limit actually enforced."""
+    return f"{_photo_formats()}，{appeals_setting('ATTACHMENT_MAX_BYTES') // (1024 * 1024)} MB 以内。"
+
+
+def check_photo(upload: UploadedFile) -> str:
+    """check_attachment for a field that asks for a photo: a PDF or a video is refused as no photo."""
+    content_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if content_type not in photo_types():
+        raise AppealError(
+            "attachment_not_photo", f"“{upload.name}”不是照片，请选择 {_photo_formats()} 格式的图片。"
+        )
+    return check_attachment(upload)
+
+
 def check_attachment(upload: UploadedFile) -> str:
     """The attachment's content type, or AppealError saying why it is refused."""
     limit = appeals_setting("ATTACHMENT_MAX_BYTES")

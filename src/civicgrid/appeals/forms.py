@@ -20,6 +20,8 @@ from civicgrid.grid.forms import LocationLevels
 from civicgrid.web.cascade import TreeLevels
 
 from . import selectors, workflow
+from .attachments import check_photo, photo_hint
+from .errors import AppealError
 from .models import (
     AssignmentRole,
     Channel,
@@ -93,7 +95,6 @@ class AppealForm(CategoryCascade):
         label="照片",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
-        help_text="JPEG、PNG 或 WebP，10 MB 以内。",
     )
     contact_name = forms.CharField(label="诉求人姓名", max_length=50, required=False)
     contact_phone = PhoneField(label="联系电话")
@@ -117,6 +118,20 @@ class AppealForm(CategoryCascade):
                 laid_out.append({"key": key, "title": title, "fields": fields})
         return laid_out
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = photo_hint()
+
+    def clean_photo(self):
+        """A 照片 is an image: a PDF or a video is refused on the field, and the rest of the form kept."""
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            try:
+                check_photo(upload)
+            except AppealError as error:
+                raise ValidationError(error.message, code=error.code) from None
+        return upload
+
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("lat") is None) != (cleaned.get("lng") is None):
@@ -125,9 +140,9 @@ class AppealForm(CategoryCascade):
 
     @property
     def photo_dropped(self) -> bool:
-        """Whether a photo was sent with a form shown again for an error: browsers never send a file back,
-        so the person must choose it again, and is told so."""
-        return bool(self.is_bound and self.files.get("photo") and self.errors)
+        """Whether a photo was sent with a form shown again for another error: browsers never send a file
+        back, so the person must choose it again, and is told so (a refused photo says why by itself)."""
+        return bool(self.is_bound and self.files.get("photo") and self.errors and "photo" not in self.errors)
 
     def submission(self) -> dict:
         """Keyword arguments of services.submit_appeal for what the form asked."""
