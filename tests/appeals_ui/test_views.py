@@ -488,6 +488,35 @@ def test_a_refused_patrol_report_says_its_photo_must_be_chosen_again(client_for,
     assert PHOTO_DROPPED not in client.post(reverse("appeals:patrol"), report).content.decode()
 
 
+def preview_of(response) -> str:
+    return (
+        response.content.decode()
+        .split('<div id="location-preview" aria-live="polite">')[1]
+        .split("</div>")[0]
+        .strip()
+    )
+
+
+def test_a_refused_report_shows_again_where_it_is_placed(client_for, city):
+    grid, compound = city.grids[0], city.compounds[0]
+    point = {"lat": grid.centroid_lat, "lng": grid.centroid_lng}
+    # No title: the patrol form comes back with the point, and with where the point is.
+    report = {"kind": "report", "urgency": "normal", "title": "", "text": "井盖缺失。"} | point
+    refused = client_for("grid_worker").post(reverse("appeals:patrol"), report)
+    assert "该字段是必填项" in refused.content.decode() and not Appeal.objects.exists()
+    assert preview_of(refused) == f'<p class="located">位于：<b>{grid.name}</b> · <b>{compound.name}</b></p>'
+    # At the hotline desk an address naming a compound places the appeal as well.
+    named = city.compounds[3]
+    call = {"channel": "hotline", "kind": "complaint", "urgency": "normal", "title": "", "text": "噪音。"}
+    refused = client_for("dispatcher").post(
+        reverse("appeals:intake"), call | {"address": f"长江路292号{named.name}3栋"}
+    )
+    assert f"地址中的小区：<b>{named.name}</b> · <b>{named.grid.name}</b>" in preview_of(refused)
+    # A fresh form, or one with nowhere to place, shows none.
+    assert preview_of(client_for("grid_worker").get(reverse("appeals:patrol"))) == ""
+    assert preview_of(client_for("dispatcher").post(reverse("appeals:intake"), call)) == ""
+
+
 def test_intake_shows_where_the_address_places_the_appeal(client_for, city):
     client = client_for("dispatcher")
     assert (

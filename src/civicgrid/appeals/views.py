@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -453,7 +454,8 @@ def intake(request):
     if request.method == "POST" and form.is_valid() and (appeal := _submit(request, form)):
         messages.success(request, _received_message(appeal))
         return redirect("appeals:detail", appeal.pk)
-    return render(request, "appeals/intake.html", {"form": form})
+    place = _place_preview(request, request.POST) if form.is_bound else ""
+    return render(request, "appeals/intake.html", {"form": form, "place": place})
 
 
 # --- the handler's inbox -----------------------------------------------------------------------------------
@@ -534,22 +536,28 @@ def patrol(request):
         .filter(created_by=request.user, channel=Channel.PATROL)
         .select_related("compound")[:SECTION_ROWS]
     )
-    return render(request, "appeals/patrol.html", {"form": form, "reports": reports})
+    place = _place_preview(request, request.POST) if form.is_bound else ""
+    return render(request, "appeals/patrol.html", {"form": form, "reports": reports, "place": place})
 
 
 @login_required
 def locate_preview(request):
-    """Which grid and compound an appeal being written falls in, before it is sent (htmx): the point's, or,
-    without a whole point, the compound its address names (as intake will place it)."""
-    form = forms.PlaceForm(request.GET)
+    """Which grid and compound an appeal being written falls in, before it is sent (htmx)."""
+    return HttpResponse(_place_preview(request, request.GET))
+
+
+def _place_preview(request, data) -> str:
+    """Where `data`'s point, or, without a whole point, the compound its address names (as intake will place
+    it), puts the appeal; "" when they place nothing. A form refused for another reason shows it again."""
+    form = forms.PlaceForm(data)
     if not form.is_valid():
-        return HttpResponse("")
+        return ""
     by_address = form.point is None
     if by_address:
         # Half a point while the person is still typing counts as none.
         named = compound_named_in(form.cleaned_data["address"])
         if named is None:
-            return HttpResponse("")
+            return ""
         compound_id, grid_id = named
     else:
         location = locate(*form.point)
@@ -560,7 +568,7 @@ def locate_preview(request):
         "grid": grid_selectors.grids_for(request.user).filter(pk=grid_id).first(),
         "compound": grid_selectors.compounds_for(request.user).filter(pk=compound_id).first(),
     }
-    return render(request, "appeals/partials/location.html", context)
+    return render_to_string("appeals/partials/location.html", context, request)
 
 
 # --- the supervisor's board --------------------------------------------------------------------------------
