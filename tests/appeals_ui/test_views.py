@@ -342,6 +342,20 @@ def test_the_handler_signs_contacts_asks_for_time_and_resolves_with_evidence(cli
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
 
 
+def test_a_pdf_evidence_says_it_is_a_pdf_and_how_large(client_for, stages):
+    photo = SimpleUploadedFile("门口.png", photo_png(), content_type="image/png")
+    appeal = stages.in_progress(attachments=[photo])
+    client = client_for("handler")
+    pdf = SimpleUploadedFile("验收单.pdf", b"%PDF-1.4\n" + b"0" * 12_000, content_type="application/pdf")
+    act(client, appeal, "resolve", reply="已修复。", evidence=pdf)
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    citizen, evidence = page.split('<ul class="attachments">')[1].split("</ul>")[0].split("</li>")[:2]
+    # The citizen's photo shows as a picture; the PDF, which has none, says what it is and how large.
+    assert "<img" in citizen and "file-meta" not in citizen
+    assert '<span class="file" aria-hidden="true">PDF</span>' in evidence and "<img" not in evidence
+    assert "<span>办理凭证 · " in evidence and '<span class="file-meta">PDF · 11.7\xa0KB</span>' in evidence
+
+
 def panel_names(response) -> list[str]:
     return [panel.name for panel in response.context["panels"]]
 

@@ -27,17 +27,24 @@ EXTENSIONS = {
 }
 
 
-# The names people know the image types by. A field that asks for a 照片 (portal, patrol, intake) takes the
-# allowed image types only; the other paths take every allowed type (a 办理凭证 may be a scanned PDF).
-IMAGE_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP"}
+# The names people know the types by. A field that asks for a 照片 (portal, patrol, intake) takes the allowed
+# image types only; the other paths take every allowed type (a 办理凭证 may be a scanned PDF).
+TYPE_NAMES = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WebP",
+    "application/pdf": "PDF",
+    "video/mp4": "MP4 视频",
+}
 
 
 def photo_types() -> list[str]:
-    return [t for t in appeals_setting("ATTACHMENT_CONTENT_TYPES") if t in IMAGE_NAMES]
+    allowed = appeals_setting("ATTACHMENT_CONTENT_TYPES")
+    return [t for t in TYPE_NAMES if t.startswith("image/") and t in allowed]
 
 
 def _photo_formats() -> str:
-    names = [IMAGE_NAMES[t] for t in photo_types()]
+    names = [TYPE_NAMES[t] for t in photo_types()]
     return f"{'、'.join(names[:-1])} 或 {names[-1]}" if len(names) > 1 else "".join(names)
 
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .attachments import TYPE_NAMES
+
 
 class Channel(models.TextChoices):
     HOTLINE = "hotline", "12345热线"
@@ -350,6 +352,15 @@ class AppealAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.get_kind_display()}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def type_name(self) -> str:
+        """The file's type as people know it (PDF, MP4 视频): a file that is no picture says what it is."""
+        return TYPE_NAMES.get(self.content_type) or self.extension.lstrip(".").upper() or "文件"
 
 
 class AssignmentRole(models.TextChoices):
