@@ -712,6 +712,45 @@ def test_a_citizen_rating_online_is_told_when_her_appeal_is_handled_again(client
     assert messages_of(response) == ["感谢您的评价！"]
 
 
+def test_a_refused_rating_comes_back_with_what_the_citizen_wrote(client, stages, settings):
+    appeal = stages.resolved()
+    client.post(reverse("appeals:track"), {"code": appeal.tracking_code})
+    opinion = "路灯修好后第二晚又不亮了。"
+    # An invalid choice: said by its field, her opinion and her other choice kept, nothing recorded.
+    refused = client.post(
+        reverse("appeals:rate"), {"resolution": "resolved", "satisfaction": "rather", "note": opinion}
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 200 and opinion in page and not appeal.callbacks.exists()
+    assert "选择一个有效的选项" in str(refused.context["rating"].errors["satisfaction"])
+    assert (
+        '<input type="radio" name="resolution" value="resolved" id="id_resolution_0" required checked>'
+        in page
+    )
+    # Over the limit: the reason above the rating form, which keeps what she wrote.
+    settings.CIVICGRID_PORTAL_LOOKUP_RATE = "1/min"
+    refused = client.post(
+        reverse("appeals:rate"), {"resolution": "resolved", "satisfaction": "satisfied", "note": opinion}
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 429 and opinion in page and not appeal.callbacks.exists()
+    rating = page.split('<h2 id="rate-title">')[1]
+    assert "操作过于频繁" in rating and "您填写的内容已保留。" in rating
+
+
+def test_a_rating_refused_once_the_appeal_is_rated_says_why(client, stages):
+    appeal = stages.resolved()
+    client.post(reverse("appeals:track"), {"code": appeal.tracking_code})
+    rating = {"resolution": "resolved", "satisfaction": "satisfied"}
+    client.post(reverse("appeals:rate"), rating, follow=True)
+    # Rated in another tab: no form is left to show, and the refusal is said on the page.
+    response = client.post(reverse("appeals:rate"), rating | {"note": "再评一次"})
+    assert response.context["rating"] is None and messages_of(response) == [
+        "诉求当前状态为“已回访”，不能回访。"
+    ]
+    assert appeal.callbacks.count() == 1
+
+
 PORTAL_APPEAL = {"kind": "complaint", "title": "路灯不亮", "text": "小区门口路灯坏了三天。"}
 
 

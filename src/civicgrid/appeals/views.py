@@ -640,14 +640,27 @@ def track(request):
     if request.method == "POST" and form.is_valid():
         request.session[TRACKED_CODE] = form.cleaned_data["code"]
         return redirect("appeals:track")
+    return _track_page(request, form)
+
+
+def _track_page(request, form, rating=None, *, status: int = 200):
+    """诉求查询 with the appeal whose code the session holds; `rating` is a refused rating, shown again with
+    what the citizen chose and wrote, and why it was refused."""
     tracked = None
     if code := request.session.get(TRACKED_CODE):
         try:
             tracked = selectors.appeal_by_tracking_code(code)
         except Http404:
             del request.session[TRACKED_CODE]
-    rating = forms.CitizenRatingForm(actor=None, appeal=None) if tracked and tracked.can_rate else None
-    return render(request, "appeals/track.html", {"form": form, "tracked": tracked, "rating": rating})
+    if tracked and tracked.can_rate:
+        rating = rating or forms.CitizenRatingForm(actor=None, appeal=None)
+    elif rating is not None:
+        # Rated meanwhile (in another tab, say): there is no form left to show, only why.
+        for error in rating.non_field_errors():
+            messages.error(request, error)
+        rating = None
+    context = {"form": form, "tracked": tracked, "rating": rating}
+    return render(request, "appeals/track.html", context, status=status)
 
 
 @require_POST
@@ -658,16 +671,16 @@ def rate(request):
         return redirect("appeals:track")
     form = forms.CitizenRatingForm(request.POST, actor=None, appeal=None)
     if refusal := _portal_refusal(request, "PORTAL_LOOKUP_RATE"):
-        messages.error(request, refusal)
-    elif form.is_valid():
+        form.add_error(None, f"{refusal}您填写的内容已保留。")
+        return _track_page(request, forms.TrackForm(), form, status=429)
+    if form.is_valid():
         appeal = selectors.appeal_with_tracking_code(code)
         reopens = appeal.reopen_count
         work = partial(services.record_callback, appeal, tracking_code=code, **form.cleaned_data)
-        if _attempt(request, work) is not None:
+        if _attempt(request, work, form=form) is not None:
             appeal.refresh_from_db()
             # Not resolved or not satisfied may send the appeal back to be handled again: she is told so.
             again = "诉求已转回承办单位重新办理，请留意办理进度。" if appeal.reopen_count > reopens else ""
             messages.success(request, f"感谢您的评价！{again}")
-    else:
-        _form_refused(request, form)
-    return redirect("appeals:track")
+            return redirect("appeals:track")
+    return _track_page(request, forms.TrackForm(), form)
