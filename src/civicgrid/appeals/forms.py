@@ -355,9 +355,9 @@ class RedispatchForm(UnitsForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        appeal = self.appeal
-        self.fields["unit"].label = "改派至"
-        self.fields["unit"].queryset = self.units.exclude(pk=appeal.main_unit_id)
+        appeal, unit = self.appeal, self.fields["unit"]
+        unit.label = "改派至"
+        unit.queryset = self.units.exclude(pk=appeal.main_unit_id)
         # The 协办 units go along unless the dispatcher unticks them.
         assisting = appeal.assignments.filter(is_active=True, role=AssignmentRole.ASSISTING)
         self.initial.setdefault("assisting_units", list(assisting.values_list("unit_id", flat=True)))
@@ -365,9 +365,7 @@ class RedispatchForm(UnitsForm):
         due = timezone.localtime(appeal.sign_due)
         late = timezone.now() > due
         effect = "已超签收时限，本轮仍计入其响应率。" if late else "改派后本轮不计入其响应率。"
-        self.fields[
-            "unit"
-        ].help_text = f"当前主办：{escape(appeal.main_unit.name)}，签收时限 {due:%m-%d %H:%M}。{effect}"
+        unit.help_text = f"当前主办：{escape(appeal.main_unit.name)}，签收时限 {due:%m-%d %H:%M}。{effect}"
 
 
 class AmendForm(ActionForm):
