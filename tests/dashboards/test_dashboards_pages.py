@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from civicgrid.appeals import services
 from civicgrid.appeals.models import Appeal
 from civicgrid.dashboards import selectors
 from civicgrid.dashboards.models import WarningAck
@@ -205,3 +206,19 @@ def test_an_urgent_case_warning_names_the_appeal_by_its_tracking_code(city, flow
     appeal = flow.submit(title="楼道燃气泄漏", text="楼道里燃气泄漏，味道很大，现在还在漏，请马上派人处理！")
     urgent = next(w for w in selectors.early_warnings(city.accounts["leader"]) if w.kind == "urgent")
     assert urgent.explanation.startswith(f"诉求 {appeal.tracking_code}：")
+
+
+def test_a_units_page_counts_what_left_its_hands_in_the_period(client, city, flow):
+    department = city.units["department"]
+    services.return_appeal(flow.dispatch(flow.submit()), actor=flow.handler, reason="非本单位职责")
+    moved = flow.dispatch(flow.submit(grid_index=1))
+    street_office = city.units["street_office"]
+    services.redispatch_appeal(moved, unit=street_office, actor=flow.dispatcher, reason="属街道")
+    client.force_login(city.accounts["leader"])
+    page = client.get(reverse("dashboards:unit", args=[department.pk])).content.decode()
+    assert "<b>1</b><span>期间退回次数</span>" in page and "<b>1</b><span>期间被改派次数</span>" in page
+    detail = selectors.unit_detail(city.accounts["leader"], selectors.Filters.last_days(), department.pk)
+    assert detail.returned[0].status == "returned"
+    # Another period holds none of it.
+    earlier = selectors.Filters.last_days().previous()
+    assert selectors.unit_detail(city.accounts["leader"], earlier, department.pk).hand_offs.returned == 0

@@ -123,6 +123,23 @@ def appeal_timeline(appeal: Appeal) -> QuerySet[AppealEvent]:
     return appeal.events.select_related("actor", "actor__person").order_by("at", "pk")
 
 
+@dataclass(frozen=True)
+class HandOffs:
+    """How often appeals left a unit's hands in a period without being handled there."""
+
+    returned: int  # 退回 by the unit: not its business, it says
+    redispatched: int  # 改派 away from it by the dispatcher before it signed
+
+
+def hand_offs(actor, unit_id: int, start: dt.datetime, end: dt.datetime) -> HandOffs:
+    """退回 and 改派 of the unit's appeals between `start` and `end`, among the appeals the actor sees."""
+    events = AppealEvent.objects.filter(at__gte=start, at__lt=end, appeal__in=appeals_for(actor))
+    return HandOffs(
+        returned=events.filter(action="return", data__unit=unit_id).count(),
+        redispatched=events.filter(action="redispatch", data__from_unit=unit_id).count(),
+    )
+
+
 def allowed_actions(actor, appeal: Appeal) -> list[str]:
     """Workflow actions the actor may take on the appeal now (screens show these buttons only)."""
     summoned = WhistleSummons.objects.filter(whistle__appeal=appeal, arrived_at=None).values_list(

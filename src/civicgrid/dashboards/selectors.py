@@ -27,8 +27,8 @@ from civicgrid.appeals.models import (
     Satisfaction,
     Status,
 )
-from civicgrid.appeals.scoring import Rates, Tally, rates_of
-from civicgrid.appeals.selectors import appeals_for
+from civicgrid.appeals.scoring import Period, Rates, Tally, rates_of
+from civicgrid.appeals.selectors import HandOffs, appeals_for, hand_offs
 from civicgrid.appeals.services import appeal_link
 from civicgrid.appeals.workflow import OPEN_STATUSES, sees_unlocated
 from civicgrid.directory.models import Unit
@@ -365,6 +365,7 @@ class UnitDetail:
     trend: list[tuple[dt.date, int]]
     overdue: list[Appeal]
     returned: list[Appeal]
+    hand_offs: HandOffs
 
 
 def unit_detail(actor, filters: Filters, pk: int) -> UnitDetail:
@@ -387,6 +388,7 @@ def unit_detail(actor, filters: Filters, pk: int) -> UnitDetail:
             appeals.filter(main_unit_id=pk, due_state=DueState.OVERDUE).order_by("resolve_due")[:LIST_LIMIT]
         ),
         returned=list(returned.order_by("-received_at")[:LIST_LIMIT]),
+        hand_offs=hand_offs(actor, pk, *Period(filters.start, filters.end).bounds()),
     )
 
 
