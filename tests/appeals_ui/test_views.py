@@ -809,3 +809,13 @@ def test_the_portal_limits_tracking_code_lookups(client, db, settings):
 def test_tracking_an_unknown_code_says_so(client, db):
     response = client.post(reverse("appeals:track"), {"code": "ZZZZZZZZZZ"})
     assert "查询码不存在" in response.content.decode()
+
+
+def test_the_workbench_lists_appeals_left_unsigned_past_their_deadline(client_for, stages):
+    late, on_time = stages.dispatched(title="井盖缺失"), stages.dispatched(title="路灯闪烁")
+    late.sign_due = late.dispatched_at
+    late.save()
+    page = client_for("dispatcher").get(reverse("appeals:workbench")).content.decode()
+    section = page[page.index('id="unsigned-title"') : page.index('id="callbacks-title"')]
+    assert "井盖缺失" in section and "路灯闪烁" not in section and "在诉求页面改派" in section
+    assert on_time.status == Status.DISPATCHED

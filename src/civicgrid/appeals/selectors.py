@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from civicgrid.directory.scope import scope_of
 from civicgrid.insight.classifier import Prediction, classify
@@ -74,6 +75,16 @@ def attachment_of(appeal: Appeal, pk: int) -> AppealAttachment:
 def _by_urgency_then_age(appeals: QuerySet[Appeal]) -> list[Appeal]:
     # Critical first, then the longest waiting: the order a dispatcher works through a queue.
     return sorted(appeals, key=lambda a: (URGENCY_ORDER.index(a.urgency), a.received_at, a.pk))
+
+
+def unsigned_past_due(actor) -> QuerySet[Appeal]:
+    """Dispatched appeals their 主办 unit has not signed by the sign deadline, longest overdue first: the
+    dispatcher presses the unit, or takes the appeal back (改派) when it went to the wrong one."""
+    return (
+        appeals_for(actor)
+        .filter(status=Status.DISPATCHED, sign_due__lt=timezone.now())
+        .order_by("sign_due", "pk")
+    )
 
 
 def dispatcher_queue(actor) -> list[Appeal]:

@@ -444,6 +444,7 @@ def workbench(request):
             _list_of(status=Status.CALLED_BACK),
         ),
         "extensions": _extension_panels(actor),
+        "unsigned": _section(selectors.unsigned_past_due(actor)),
     }
     return render(request, "appeals/workbench.html", context)
 
