@@ -184,7 +184,8 @@ def current_round(facts: AppealFacts | None) -> Deltas:
 
 def round_change(before: AppealFacts | None, after: AppealFacts, *, withdrawn: bool = False) -> Deltas:
     """What this write did to the appeal's handling rounds, under the appeal's new dimensions. `withdrawn`:
-    the round in progress before it ended as one that no longer counts (改派 before its sign deadline)."""
+    the round in progress before it ended as one that no longer counts (改派 or 合并 before its sign
+    deadline)."""
     change = current_round(after)
     if before is not None and (before.dispatched_at == after.dispatched_at or withdrawn):
         change.merge(current_round(before).moved(after.dimensions), -1)

@@ -65,7 +65,7 @@ def record_appeal_change(pk: int, before: AppealFacts | None, after: AppealFacts
 
 
 def _round_withdrawn(pk: int, before: AppealFacts | None, after: AppealFacts | None) -> bool:
-    """Whether this write ended the round in progress as one that no longer counts (改派 in time)."""
+    """Whether this write ended the round in progress as one that no longer counts (改派 or 合并 in time)."""
     if before is None or after is None or before.dispatched_at in (None, after.dispatched_at):
         return False
     ended = AppealAssignment.objects.filter(appeal_id=pk, assigned_at=before.dispatched_at)
