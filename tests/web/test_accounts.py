@@ -92,6 +92,12 @@ def test_repeated_failures_lock_the_account_even_against_the_right_password(clie
     refused = log_in(client, "secretary")
     assert refused.status_code == 429
     assert client.get(reverse("web:home")).status_code == 302
+    # Tries while locked are refused unchecked and neither counted nor restart the lock-out's clock.
+    attempt = AccessAttempt.objects.get(username="secretary")
+    log_in(client, "secretary", "wrong-password")
+    again = AccessAttempt.objects.get(username="secretary")
+    assert again.failures_since_start == settings.AXES_FAILURE_LIMIT
+    assert again.attempt_time == attempt.attempt_time
 
 
 @pytest.mark.parametrize(("password", "log"), [(PASSWORD, AccessLog), ("wrong-password", AccessFailureLog)])
@@ -134,7 +140,10 @@ def test_an_administrator_lifts_a_lockout_and_the_ledger_says_who(client, city):
     entry = LedgerEntry.objects.get(action="login.unlock")
     assert entry.actor == city.accounts["admin"] and entry.payload["username"] == "secretary"
     lifted = client.get(reverse("web:login_records")).context["lifted"]
-    assert [(e.actor_label, e.payload["failures"]) for e in lifted] == [(str(city.accounts["admin"]), 6)]
+    # The try while locked was not counted: the failures are those that locked the account.
+    assert [(e.actor_label, e.payload["failures"]) for e in lifted] == [
+        (str(city.accounts["admin"]), settings.AXES_FAILURE_LIMIT)
+    ]
     client.post(reverse("web:logout"))
     assert log_in(client, "secretary").status_code == 302
 
