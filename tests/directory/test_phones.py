@@ -27,7 +27,20 @@ def test_a_number_is_written_one_way(typed, written):
     assert normalised_phone(typed) == written
 
 
-@pytest.mark.parametrize("typed", ["abc", "12", "12345", "84561234", "1391234567", "139123456789"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "abc",
+        "12",
+        "12345",
+        "84561234",
+        "1391234567",
+        "139123456789",
+        # Two numbers run together: the second is no extension.
+        "13912345678;13812345678",
+        "025-84561234 转 13812345678",
+    ],
+)
 def test_what_cannot_be_dialled_is_refused_in_chinese(typed):
     with pytest.raises(ValueError, match="无法识别：请填写 11 位手机号"):
         normalised_phone(typed)

@@ -12,6 +12,8 @@ CHINA = 86
 INVALID = "电话号码“{}”无法识别：请填写 11 位手机号，或带区号的固定电话（如 025-84561234）。"
 # How people write an extension: 转 12, 分机 12.
 EXTENSION = re.compile(r"\s*(?:转|分机)\s*")
+# An extension is a few digits; a longer run is a second number run on (13912345678;13812345678).
+EXTENSION_DIGITS = 6
 
 
 def normalised_phone(value: str) -> str:
@@ -24,7 +26,11 @@ def normalised_phone(value: str) -> str:
         number = phonenumbers.parse(EXTENSION.sub(" ext. ", typed), "CN")
     except NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or len(number.extension or "") > EXTENSION_DIGITS
+    ):
         raise ValueError(INVALID.format(typed))
     if number.country_code != CHINA:
         return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
