@@ -171,3 +171,11 @@ def test_an_idle_session_has_ended(client, city):
     response = client.get(reverse("web:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("web:login"))
+
+
+def test_a_fields_help_text_is_the_text_its_input_is_described_by(client, city):
+    # Django points a field's input at "<id>_helptext" (aria-describedby); a screen reader reads that text.
+    client.force_login(city.accounts["grid_worker"])
+    page = client.get(reverse("web:password_change")).content.decode()
+    assert 'aria-describedby="id_new_password1_helptext"' in page
+    assert 'class="helptext" id="id_new_password1_helptext"' in page
