@@ -31,6 +31,9 @@ def test_periods_are_the_last_full_week_and_month():
     assert (week.start, week.end) == (dt.date(2026, 11, 9), dt.date(2026, 11, 16))
     assert (month.start, month.end) == (dt.date(2026, 10, 1), dt.date(2026, 11, 1))
     assert reports.period_title("week", week) == "2026年第46周（11月09日—11月15日）"
+    # The file is named in Chinese: no week or month leaks into the downloads folder.
+    assert reports.report_filename("week", week, "pdf") == "分析研判报告-周报-20261109.pdf"
+    assert reports.report_filename("month", month, "xlsx") == "分析研判报告-月报-20261001.xlsx"
 
 
 def test_the_excel_report_has_every_section(city, history):

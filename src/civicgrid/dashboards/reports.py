@@ -67,7 +67,8 @@ def period_title(period: str, filters: Filters) -> str:
 
 
 def report_filename(period: str, filters: Filters, fmt: str) -> str:
-    return f"分析研判报告-{period}-{filters.start:%Y%m%d}.{fmt}"
+    # Named in Chinese, as people find it among their downloads: 分析研判报告-周报-20261116.pdf.
+    return f"分析研判报告-{PERIODS[period][:2]}-{filters.start:%Y%m%d}.{fmt}"
 
 
 @dataclass
