@@ -101,3 +101,21 @@ def test_the_big_screen_fits_1080p_and_refreshes_itself(browser, live_server, ci
     assert charts.count() == 4 and page.locator("#screen-body [data-chart] canvas").count() == 4
     page.context.close()
     assert errors == []
+
+
+def test_on_a_phone_the_big_screen_stacks_its_panels_and_scrolls(
+    browser, live_server, city, history, artifacts_dir
+):
+    # Fitted to 1920×1080 it ran off a phone's right edge, the dark ground stopping at the screen's width.
+    page, errors = signed_in(browser, live_server, city.accounts["leader"], {"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("dashboards:screen"))
+    wait_for_charts(page)
+    width, height = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert width <= 390 and height > 844
+    alerts = page.locator(".screen-list li").last
+    assert alerts.count() == 0 or alerts.bounding_box()["x"] + alerts.bounding_box()["width"] <= 390
+    page.screenshot(path=os.path.join(artifacts_dir, "dashboards-screen-phone.png"), full_page=True)
+    page.context.close()
+    assert errors == []
