@@ -41,6 +41,8 @@ def test_sweep_marks_near_due_then_overdue_and_supervises_once(city, life):
     assert appeal.due_state == DueState.OVERDUE and appeal.is_supervised
     supervision = Supervision.objects.get(appeal=appeal)
     assert supervision.is_automatic and supervision.opened_by is None
+    # It names the deadline missed, as the appeal's badge does.
+    assert supervision.reason == "签收超期，系统自动督办。"
     assert [s.appeal for s in supervision_board(city.accounts["supervisor"])] == [appeal]
     assert appeal.events.filter(action="supervise", actor=None).count() == 1
 
@@ -58,6 +60,17 @@ def test_overdue_again_after_signing_is_not_supervised_twice(city, life):
     sweep = services.refresh_due_states(now=start + 21 * HOUR)
     assert (sweep.overdue, sweep.supervised) == (1, 0)
     assert Supervision.objects.filter(appeal=appeal).count() == 1
+
+
+def test_an_automatic_supervision_names_the_deadline_missed(city, life):
+    appeal = with_deadlines(life.dispatched(), dt.datetime(2025, 3, 3, 9, tzinfo=dt.UTC))
+    start = appeal.dispatched_at
+    # Signed in time (as the sweep would find it), not contacted by +20 h.
+    Appeal.objects.filter(pk=appeal.pk).update(
+        status=Status.SIGNED, signed_at=start + HOUR, due_state=DueState.ON_TIME
+    )
+    services.refresh_due_states(now=start + 21 * HOUR)
+    assert Supervision.objects.get(appeal=appeal).reason == "首次联系超期，系统自动督办。"
 
 
 def test_appeals_out_of_handling_are_not_swept(city, life):

@@ -30,7 +30,7 @@ from civicgrid.ledger.services import record as record_in_ledger
 from . import workflow
 from .attachments import EXTENSIONS, check_attachment
 from .conf import appeals_setting
-from .deadlines import DeadlinePolicy, add_working_days, appeal_due_state, sla_deadlines
+from .deadlines import DeadlinePolicy, add_working_days, appeal_due_state, due_milestones, sla_deadlines
 from .dispatching import DispatchChoice
 from .errors import AppealError, WorkflowError
 from .models import (
@@ -1044,9 +1044,19 @@ def refresh_due_states(*, now: dt.datetime | None = None) -> DeadlineSweep:
                 overdue += 1
                 _notify_due(appeal, "已超期")
                 if not appeal.supervisions.filter(Q(is_automatic=True) | Q(closed_at=None)).exists():
-                    _open_supervision(appeal, None, "办理超期，系统自动督办。", automatic=True, at=now)
+                    reason = f"{_overdue_milestone(appeal, now)}超期，系统自动督办。"
+                    _open_supervision(appeal, None, reason, automatic=True, at=now)
                     supervised += 1
     return DeadlineSweep(checked=checked, near_due=near, overdue=overdue, supervised=supervised)
+
+
+def _overdue_milestone(appeal: Appeal, now: dt.datetime) -> str:
+    """The first deadline the appeal has missed (签收, 首次联系, 办结), as its badge names it: an appeal
+    left unsigned is 签收超期, not 办理超期."""
+    milestones = due_milestones(
+        now, appeal.status, appeal.dispatched_at, appeal.sign_due, appeal.contact_due, appeal.resolve_due
+    )
+    return next((name for name, state in milestones if state == DueState.OVERDUE), "办理")
 
 
 def _notify_due(appeal: Appeal, what: str) -> None:
