@@ -819,3 +819,6 @@ def test_the_workbench_lists_appeals_left_unsigned_past_their_deadline(client_fo
     section = page[page.index('id="unsigned-title"') : page.index('id="callbacks-title"')]
     assert "井盖缺失" in section and "路灯闪烁" not in section and "在诉求页面改派" in section
     assert on_time.status == Status.DISPATCHED
+    # The deadline the section is about, not the 办结时限 the other lists show.
+    assert "签收时限" in section and "办结时限" not in section
+    assert timezone.localtime(late.sign_due).strftime("%m-%d %H:%M") in section
