@@ -45,10 +45,21 @@ def test_an_unsigned_appeal_moves_to_another_unit_with_fresh_deadlines(city, lif
     assert LedgerEntry.objects.filter(action="appeal.redispatch", target_id=str(appeal.pk)).exists()
     told = Notification.objects.get(recipient_unit=department)
     assert "已改派至" in told.text and street_office.name in told.text
+    # The 协办 unit kept is not told it was dropped.
+    assert not Notification.objects.filter(recipient_unit=company).exists()
     # The old unit still sees the appeal (its part is on record) but no longer holds it.
     handler = city.accounts["handler"]
     assert selectors.appeals_for(handler).filter(pk=appeal.pk).exists()
     assert not selectors.handler_inbox(handler).filter(pk=appeal.pk).exists()
+
+
+def test_an_assisting_unit_left_out_of_the_new_round_is_told(city, life):
+    department, company = city.units["department"], city.units["property"]
+    appeal = services.dispatch_appeal(
+        life.submit(), unit=department, actor=life.dispatcher, assisting_units=[company]
+    )
+    redispatch(appeal, life.dispatcher, city.units["street_office"])
+    assert "本单位不再协办" in Notification.objects.get(recipient_unit=company).text
 
 
 def test_a_round_withdrawn_in_time_leaves_the_old_units_response_rate(city, life):

@@ -485,8 +485,18 @@ def redispatch_appeal(
     if unit.pk == previous.pk:
         raise AppealError("same_unit", f"诉求已派给“{unit.name}”，改派请选择其他主办单位。")
     assisting = _assisting(unit, assisting_units)
+    # 协办 units the new round leaves out are told so, as the old 主办 is.
+    kept = [unit.pk, *(u.pk for u in assisting)]
+    dropped = appeal.assignments.filter(is_active=True, role=AssignmentRole.ASSISTING).exclude(unit__in=kept)
+    dropped_units = [a.unit for a in dropped.select_related("unit")]
     now = timezone.now()
     counted = _withdraw_round(appeal, now, f"已改派至{unit.name}")
+    for dropped_unit in dropped_units:
+        notify(
+            unit=dropped_unit,
+            text=f"诉求{appeal.tracking_code}“{appeal.title}”已改派至{unit.name}，本单位不再协办。",
+            link=appeal_link(appeal),
+        )
     _start_round(appeal, unit, assisting, now)
     data = {"from_unit": previous.pk, "from_unit_name": previous.name, "counted": counted}
     _apply(appeal, transition, actor, at=now, note=reason, data=data | _dispatch_data(unit, assisting, None))
